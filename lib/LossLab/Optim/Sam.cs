@@ -10,9 +10,12 @@ namespace LossLab.Optim;
 /// the gradient g at w, the ascent ε̂ = ρ·T²·g / ‖T·g‖₂ (SAM: T = I, so ‖ε̂‖ = ρ; ASAM: T = diag|w|, so ‖T⁻¹ε̂‖ = ρ), the
 /// gradient at w + ε̂, then w is restored and the base optimizer steps with that gradient. Paper: ρ = 0.05 (SAM), larger with
 /// label noise; ρ = 0.5–2 for ASAM.</summary>
-/// <remarks>The closure must zero the gradients, run forward and backward and return the loss; <see cref="step"/> returns
-/// the loss at w (the first pass). Learning rates are those of the base optimizer's <c>ParamGroups</c>, which this wrapper
-/// exposes. <see cref="FirstStep"/> and <see cref="SecondStep"/> allow driving the two halves by hand.</remarks>
+/// <remarks>Two ways to drive it. (1) <c>step(closure)</c>: the closure zeroes the gradients, runs forward and backward and
+/// returns the loss; <c>step</c> returns the loss at w (the first pass). (2) In a loop that calls backward and then
+/// <c>step()</c> without a closure (LossLab's <c>Trainer</c>), wrap the objective with <see cref="SamObjective"/>: it takes
+/// the first pass and the ascent inside the loss, so the loop's backward gives the gradient at w + ε̂ and <c>step()</c>
+/// restores w and steps. Learning rates are those of the base optimizer's <c>ParamGroups</c>, which this wrapper exposes.
+/// <see cref="FirstStep"/> and <see cref="SecondStep"/> drive the two halves by hand.</remarks>
 public sealed class Sam : OptimizerHelper
 {
     readonly Optimizer inner;
@@ -59,13 +62,23 @@ public sealed class Sam : OptimizerHelper
         }
     }
 
-    /// <summary>One SAM step: closure at w, ascent to w + ε̂, closure there, restore w, base step.</summary>
-    /// <param name="closure">Zeroes the gradients, runs forward and backward, returns the loss. Required.</param>
-    /// <returns>The loss at w.</returns>
+    /// <summary>Whether <see cref="FirstStep"/> has moved the weights to w + ε̂ and <see cref="SecondStep"/> is due.</summary>
+    public bool IsPerturbed => saved.Count > 0;
+
+    /// <summary>One SAM step: closure at w, ascent to w + ε̂, closure there, restore w, base step. Without a closure, after
+    /// <see cref="FirstStep"/> (as <see cref="SamObjective"/> arranges), it is <see cref="SecondStep"/>.</summary>
+    /// <param name="closure">Zeroes the gradients, runs forward and backward, returns the loss.</param>
+    /// <returns>The loss at w, or null without a closure.</returns>
     public override Tensor step(Func<Tensor>? closure = null)
     {
         if (closure is null)
-            throw new ArgumentNullException(nameof(closure), "SAM needs a closure that zeroes the gradients, runs forward and backward and returns the loss.");
+        {
+            if (!IsPerturbed)
+                throw new ArgumentNullException(nameof(closure),
+                    "SAM needs a closure that zeroes the gradients, runs forward and backward and returns the loss, or a loss wrapped in SamObjective.");
+            SecondStep();
+            return null!;
+        }
         Tensor loss;
         using (torch.enable_grad()) loss = closure();
         FirstStep();
@@ -78,7 +91,7 @@ public sealed class Sam : OptimizerHelper
     /// <returns>‖T·g‖₂, the norm that ε̂ is scaled by (0 when there is no gradient: no move).</returns>
     public double FirstStep()
     {
-        if (saved.Count > 0) throw new InvalidOperationException("FirstStep was called twice without SecondStep.");
+        if (IsPerturbed) throw new InvalidOperationException("FirstStep was called twice without SecondStep.");
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var withGrad = perturbed.Where(p => p.grad is not null).ToArray();

@@ -22,32 +22,26 @@ public class ClipperTests
     static double[] Grad(Parameter p) => p.grad!.data<double>().ToArray();
 
     [Fact]
-    public void Global_norm_clipping_scales_all_gradients_by_c_over_the_global_norm()
-    {
-        var (a, b) = WithGradients([3, 4], [12]);          // global norm 13
-        var norm = new GlobalNormClipper(6.5).Clip([a, b]);
-        Assert.Equal(13, norm, 12);
-        QuadraticProblem.AssertClose([1.5, 2], Grad(a));
-        QuadraticProblem.AssertClose([6], Grad(b));
-    }
-
-    [Fact]
-    public void Global_norm_clipping_leaves_small_gradients_unchanged()
-    {
-        var (a, b) = WithGradients([3, 4], [12]);
-        new GlobalNormClipper(13.5).Clip([a, b]);
-        QuadraticProblem.AssertClose([3, 4], Grad(a));
-        QuadraticProblem.AssertClose([12], Grad(b));
-    }
-
-    [Fact]
     public void Per_tensor_clipping_clips_each_tensor_to_its_own_norm()
     {
         var (a, b) = WithGradients([3, 4], [1]);          // norms 5 and 1
-        var norm = new PerTensorClipper(2.5).Clip([a, b]);
+        var norm = new PerTensorClipper(2.5).Clip([a, b], 0);
         Assert.Equal(Math.Sqrt(26), norm, 12);
         QuadraticProblem.AssertClose([1.5, 2], Grad(a));
         QuadraticProblem.AssertClose([1], Grad(b));
+    }
+
+    [Fact]
+    public void Per_tensor_clipping_runs_inside_the_trainer()
+    {
+        // w ∈ ℝ², loss = (x·w)² summed over one row x = (3, 4), w = (1, 1): g = 2·7·(3, 4) = (42, 56), ‖g‖ = 70;
+        // clipped to norm 1 and stepped with SGD(η = 0.1): w = (1 − 0.1·0.6, 1 − 0.1·0.8)
+        var model = nn.Linear(2, 1, hasBias: false, dtype: ScalarType.Float64);
+        using (no_grad()) model.weight!.fill_(1.0);
+        using var sgd = torch.optim.SGD(model.parameters(), 0.1);
+        var trainer = new LossLab.Training.Trainer(model, sgd, b => model.forward(b.Inputs).square().sum()) { Clipper = new PerTensorClipper(1.0) };
+        trainer.TrainStep(tensor(new[] { 3.0, 4.0 }).reshape(1, 2), zeros(1));
+        QuadraticProblem.AssertClose([0.94, 0.92], model.weight!.detach().data<double>().ToArray());
     }
 
     [Fact]
@@ -62,7 +56,7 @@ public class ClipperTests
         for (var t = 0; t < ga.Length; t++)
         {
             ps = WithGradients(ga[t], gb[t], ps);
-            clipper.Clip([ps.Value.A, ps.Value.B]);
+            clipper.Clip([ps.Value.A, ps.Value.B], t);
             double na = Math.Sqrt(ga[t].Sum(x => x * x)), nb = Math.Abs(gb[t][0]);
             double ha, hb;
             if (t < 2)
@@ -89,12 +83,13 @@ public class ClipperTests
     [Fact]
     public void Clippers_reject_non_positive_thresholds()
     {
-        Assert.Equal("maxNorm", Assert.Throws<ArgumentOutOfRangeException>(() => new GlobalNormClipper(0)).ParamName);
         Assert.Equal("maxNorm", Assert.Throws<ArgumentOutOfRangeException>(() => new PerTensorClipper(-1)).ParamName);
         Assert.Equal("absoluteThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => new AdaGcClipper(absoluteThreshold: 0)).ParamName);
         Assert.Equal("relativeThreshold", Assert.Throws<ArgumentOutOfRangeException>(() => new AdaGcClipper(relativeThreshold: 0)).ParamName);
         Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => new AdaGcClipper(beta: 1)).ParamName);
         Assert.Equal("warmupSteps", Assert.Throws<ArgumentOutOfRangeException>(() => new AdaGcClipper(warmupSteps: -1)).ParamName);
+        var (a, b) = WithGradients([1], [1]);
+        Assert.Equal("step", Assert.Throws<ArgumentOutOfRangeException>(() => new AdaGcClipper().Clip([a, b], -1)).ParamName);
     }
 
     [Fact]

@@ -71,6 +71,38 @@ public class SamTests
     }
 
     [Fact]
+    public void Sam_objective_runs_sam_inside_the_trainer_loop()
+    {
+        // Least squares L(w) = ‖Xw − y‖² / n on three rows, w ∈ ℝ²: ∇L = (2/n)·Xᵀ(Xw − y), written out below.
+        double[,] x = { { 1, 2 }, { -1, 0.5 }, { 0.3, -2 } };
+        double[] y = [1, -0.5, 2];
+        double[] Grad(double[] w) => Enumerable.Range(0, 2).Select(j =>
+            2.0 / 3 * Enumerable.Range(0, 3).Sum(i => x[i, j] * (x[i, 0] * w[0] + x[i, 1] * w[1] - y[i]))).ToArray();
+
+        var model = nn.Linear(2, 1, hasBias: false, dtype: ScalarType.Float64);
+        using (no_grad()) model.weight!.copy_(tensor(new[] { 0.2, -0.4 }).reshape(1, 2));
+        using var sgd = torch.optim.SGD(model.parameters(), 0.05);
+        using var sam = new Sam(model.parameters(), sgd, rho: 0.1);
+        var objective = new SamObjective(
+            LossLab.Training.Objectives.From(b => (model.forward(b.Inputs).reshape(-1) - b.Targets).square().mean()), sam);
+        var trainer = new LossLab.Training.Trainer(model, sam, objective);
+        var inputs = tensor(new[] { 1, 2, -1, 0.5, 0.3, -2 }).reshape(3, 2);
+        var targets = tensor(y);
+
+        double[] w = [0.2, -0.4];
+        for (var t = 0; t < 3; t++)
+        {
+            trainer.TrainStep(inputs, targets);
+            var g = Grad(w);
+            var n = Norm(g);
+            var gp = Grad(w.Select((v, i) => v + 0.1 * g[i] / n).ToArray());
+            w = w.Select((v, i) => v - 0.05 * gp[i]).ToArray();
+            QuadraticProblem.AssertClose(w, model.weight!.detach().data<double>().ToArray());
+            Assert.False(sam.IsPerturbed);
+        }
+    }
+
+    [Fact]
     public void Learning_rate_written_to_sam_param_groups_reaches_the_base_optimizer()
     {
         var p = new QuadraticProblem();
