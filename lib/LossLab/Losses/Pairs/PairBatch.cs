@@ -12,8 +12,10 @@ namespace LossLab.Losses.Pairs;
 /// <param name="Embeddings">(B, D) batch embeddings.</param>
 /// <param name="Labels">(B) batch labels.</param>
 /// <param name="Tuples">The mined tuples, or null when all pairs of the labels are used.</param>
+/// <param name="ReferenceEmbeddings">The separate reference set, or null when it is the batch.</param>
+/// <param name="ReferenceLabels">Its labels, or null.</param>
 public sealed record PairBatch(Tensor Matrix, Tensor Positive, Tensor Negative, IDistance Distance,
-    Tensor Embeddings, Tensor Labels, MinedTuples? Tuples)
+    Tensor Embeddings, Tensor Labels, MinedTuples? Tuples, Tensor? ReferenceEmbeddings = null, Tensor? ReferenceLabels = null)
 {
     /// <summary>Checks embeddings, labels and an optional reference set, and returns the reference (the batch itself when none
     /// is given). Throws <see cref="ArgumentException"/> naming the argument and the shapes.</summary>

@@ -59,7 +59,7 @@ public abstract class PairLoss : Module<Tensor, Tensor, Tensor>
             (positive, negative) = tuples.ToMasks(b, r, embeddings.device);
         }
         var matrix = Distance.Pairwise(embeddings, reference);
-        return ComputeTerms(new PairBatch(matrix, positive, negative, Distance, embeddings, labels, tuples));
+        return ComputeTerms(new PairBatch(matrix, positive, negative, Distance, embeddings, labels, tuples, referenceEmbeddings, refLabels));
     }
 
     /// <summary>The loss formula: named per-element terms from the matrix and the masks.</summary>
