@@ -48,7 +48,7 @@ public sealed record TemperatureScaling
         if (logits.shape[0] == 0) throw new ArgumentException("logits must hold at least one sample; got shape " + Guard.Shape(logits) + ".", nameof(logits));
         int n = (int)logits.shape[0], c = (int)logits.shape[1];
         using var z64 = logits.detach().to(ScalarType.Float64).cpu().contiguous();
-        using var y64 = labels.to(ScalarType.Int64).cpu().contiguous();
+        using var y64 = labels.detach().to(ScalarType.Int64).cpu().contiguous();
         var z = z64.data<double>().ToArray();
         var y = y64.data<long>().ToArray();
         if (z.Any(v => !double.IsFinite(v))) throw new ArgumentException("logits must be finite.", nameof(logits));

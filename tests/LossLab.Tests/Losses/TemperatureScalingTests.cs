@@ -11,7 +11,7 @@ public class TemperatureScalingTests
         Enumerable.Range(0, y.Length).Average(i => -LogSoftmax(Row(z, i, c).Select(v => v / t).ToArray())[y[i]]);
 
     [Fact]
-    public void Fitted_temperature_minimises_the_nll_found_by_a_fine_grid()
+    public void Fitted_temperature_minimises_the_nll_found_by_golden_section_search()
     {
         // Over-confident logits: labels drawn from softmax(z/3), logits given as z, so the best T is near 3.
         const int n = 400, c = 5;
@@ -26,14 +26,16 @@ public class TemperatureScalingTests
             for (int k = 0; k < c; k++) { acc += p[k]; if (u < acc) { y[i] = k; break; } }
         }
         var fit = TemperatureScaling.Fit(F64(z, n, c), I64(y));
-        // Grid search in log T, then golden-section refinement, in the test.
-        double bestT = 1, best = double.MaxValue;
-        for (double logT = Math.Log(0.05); logT < Math.Log(50); logT += 0.001)
+        // Golden-section search in log T (the NLL is unimodal there), in the test.
+        double lo = Math.Log(0.5), hi = Math.Log(20), r = (Math.Sqrt(5) - 1) / 2;
+        double a = hi - r * (hi - lo), b = lo + r * (hi - lo), fa = Nll(z, y, c, Math.Exp(a)), fb = Nll(z, y, c, Math.Exp(b));
+        while (hi - lo > 1e-9)
         {
-            double v = Nll(z, y, c, Math.Exp(logT));
-            if (v < best) { best = v; bestT = Math.Exp(logT); }
+            if (fa < fb) { hi = b; b = a; fb = fa; a = hi - r * (hi - lo); fa = Nll(z, y, c, Math.Exp(a)); }
+            else { lo = a; a = b; fa = fb; b = lo + r * (hi - lo); fb = Nll(z, y, c, Math.Exp(b)); }
         }
-        Assert.InRange(fit.Temperature, bestT * 0.998, bestT * 1.002);
+        double bestT = Math.Exp(0.5 * (lo + hi)), best = Nll(z, y, c, bestT);
+        Assert.InRange(fit.Temperature, bestT * (1 - 1e-6), bestT * (1 + 1e-6));
         Assert.InRange(fit.Temperature, 2, 4.5);
         Assert.True(fit.NllAfter <= best + 1e-12);
         Close(Nll(z, y, c, fit.Temperature), fit.NllAfter, 1e-12);
