@@ -43,7 +43,7 @@ public sealed class ForgetRetainObjective : IUnlearningObjective
     {
         if (Forget is null || ForgetWeight == 0 || batch.ForgetX.shape[0] == 0) return ZeroWithGraph(model, batch.ForgetX);
         var logits = model.call(batch.ForgetX);
-        return ForgetWeight * Forget.PerSample(logits, batch.ForgetY).mean();
+        return ForgetWeight * Forget.PerSample(logits, batch.ForgetY, batch).mean();
     }
 
     /// <summary>b·CE over the retain batch (a zero with the model's graph when b = 0 or the batch is empty).</summary>

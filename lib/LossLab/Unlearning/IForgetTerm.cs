@@ -14,4 +14,8 @@ public interface IForgetTerm
 
     /// <summary>Per-sample values (N) from logits (N, C) and true labels (N).</summary>
     Tensor PerSample(Tensor logits, Tensor labels);
+
+    /// <summary>Per-sample values for the forget part of <paramref name="batch"/>; terms with per-sample state read
+    /// <see cref="UnlearningBatch.ForgetIndex"/>. By default the same as <see cref="PerSample(Tensor, Tensor)"/>.</summary>
+    Tensor PerSample(Tensor logits, Tensor labels, UnlearningBatch batch) => PerSample(logits, labels);
 }

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 namespace LossLab.Unlearning;
 
 /// <summary>An endless stream of mini-batch index tensors over N samples: successive random permutations from one
-/// generator, cut into batches (the last batch of a pass may be short).</summary>
+/// generator (<see cref="LossLab.Training.Seeds.Generator"/> of the seed and a stream number), cut into batches (the
+/// last batch of a pass may be short).</summary>
 internal sealed class IndexStream : IDisposable
 {
     readonly long count;
@@ -13,11 +14,11 @@ internal sealed class IndexStream : IDisposable
     Tensor? order;
     long position;
 
-    public IndexStream(long count, int batchSize, long seed)
+    public IndexStream(long count, int batchSize, long seed, long stream)
     {
         this.count = count;
         this.batchSize = batchSize;
-        generator = new Generator((ulong)seed);
+        generator = LossLab.Training.Seeds.Generator(seed, stream);
     }
 
     /// <summary>The next batch of indices (in the current dispose scope); empty when N = 0 or the batch size is 0.</summary>

@@ -40,7 +40,7 @@ public static class ModelOutputs
     }
 
     /// <summary>Accuracy in percent (0–100) of logits (N, C) against labels (N); 0 samples is an error.</summary>
-    public static double AccuracyPercent(Tensor logits, Tensor labels)
+    internal static double AccuracyPercent(Tensor logits, Tensor labels)
     {
         Guard.LogitsAndTargets(logits, labels, nameof(logits), nameof(labels));
         if (labels.shape[0] == 0) throw new ArgumentException("labels must hold at least one sample.", nameof(labels));
@@ -49,7 +49,7 @@ public static class ModelOutputs
     }
 
     /// <summary>Accuracy in percent of <paramref name="model"/> on <paramref name="data"/>.</summary>
-    public static double AccuracyPercent(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    internal static double AccuracyPercent(nn.Module<Tensor, Tensor> model, TensorDataset data)
     {
         using var scope = NewDisposeScope();
         return AccuracyPercent(Logits(model, data), data.Labels.cpu());

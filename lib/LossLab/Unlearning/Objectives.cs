@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace LossLab.Unlearning;
 
 /// <summary>
@@ -29,8 +31,9 @@ public static class Objectives
 
     /// <summary>RL: cross-entropy to uniformly random labels on D_f plus CE on D_r (SalUn's RL; SalUn is RL with a
     /// saliency mask, see <see cref="SalUn"/>).</summary>
-    public static ForgetRetainObjective RandomLabels(int numClasses, long seed = 0, double retainWeight = 1.0, bool excludeTrueLabel = false) =>
-        new("RL", new RandomLabelCrossEntropy(numClasses, seed, excludeTrueLabel), 1, retainWeight);
+    public static ForgetRetainObjective RandomLabels(int numClasses, long seed = 0, double retainWeight = 1.0,
+        bool excludeTrueLabel = false, bool fixedPerSample = true) =>
+        new("RL", new RandomLabelCrossEntropy(numClasses, seed, excludeTrueLabel, fixedPerSample), 1, retainWeight);
 
     /// <summary>IHL: the inverted hinge loss on D_f, optionally plus retain CE (LoKU, arXiv:2408.06621).</summary>
     public static ForgetRetainObjective InvertedHinge(double retainWeight = 0.0) =>
@@ -40,11 +43,22 @@ public static class Objectives
     public static ForgetRetainObjective Flat(FDivergence divergence = FDivergence.KullbackLeibler, double[]? template = null) =>
         new("FLAT", new FlatDivergence(divergence, template), 1, 0);
 
-    /// <summary>Any objective's forget term re-weighted by LoReUn (temperature T), other settings unchanged.</summary>
+    /// <summary>Any objective's forget term re-weighted by dynamic LoReUn (temperature T), other settings unchanged.</summary>
     public static ForgetRetainObjective WithLoReUn(ForgetRetainObjective objective, double temperature = 1.0)
     {
         ArgumentNullException.ThrowIfNull(objective);
         if (objective.Forget is null) throw new ArgumentException($"{objective.Name} has no forget term to re-weight.", nameof(objective));
         return new(objective.Name + "+LoReUn", new LoReUnWeighting(objective.Forget, temperature), objective.ForgetWeight, objective.RetainWeight);
+    }
+
+    /// <summary>Any objective's forget term re-weighted by static LoReUn weights computed once on D_f at the original
+    /// model (see <see cref="LoReUnWeighting.Static"/>; dispose the term after the run).</summary>
+    public static ForgetRetainObjective WithStaticLoReUn(ForgetRetainObjective objective, nn.Module<Tensor, Tensor> model,
+        LossLab.Data.TensorDataset forget, double temperature = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        if (objective.Forget is null) throw new ArgumentException($"{objective.Name} has no forget term to re-weight.", nameof(objective));
+        return new(objective.Name + "+LoReUn-static", LoReUnWeighting.Static(objective.Forget, model, forget, temperature),
+            objective.ForgetWeight, objective.RetainWeight);
     }
 }

@@ -39,8 +39,8 @@ public static class Unlearner
         var losses = new List<double>(options.Steps);
         var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = optim.SGD(parameters, options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
-        using var forgetStream = new IndexStream(forget.Count, options.ForgetBatchSize, options.Seed);
-        using var retainStream = new IndexStream(retain.Count, options.RetainBatchSize, options.Seed + 1);
+        using var forgetStream = new IndexStream(forget.Count, options.ForgetBatchSize, options.Seed, stream: 101);
+        using var retainStream = new IndexStream(retain.Count, options.RetainBatchSize, options.Seed, stream: 102);
         foreach (var hook in hooks) hook.Begin(model);
         model.train();
         for (int step = 0; step < options.Steps; step++)
@@ -49,7 +49,7 @@ public static class Unlearner
             var fi = forgetStream.Next().to(forget.Features.device);
             var ri = retainStream.Next().to(retain.Features.device);
             var batch = new UnlearningBatch(forget.Features.index_select(0, fi), forget.Labels.index_select(0, fi),
-                retain.Features.index_select(0, ri), retain.Labels.index_select(0, ri), step);
+                retain.Features.index_select(0, ri), retain.Labels.index_select(0, ri), step, fi);
             optimizer.zero_grad();
             Tensor loss;
             if (objective is IGradientObjective gradientObjective) loss = gradientObjective.Backward(model, batch);

@@ -11,4 +11,6 @@ namespace LossLab.Unlearning;
 /// <param name="RetainX">Retain inputs, (B_r, …); B_r may be 0.</param>
 /// <param name="RetainY">Retain labels, (B_r) int64.</param>
 /// <param name="Step">The step index, 0 ≤ step &lt; budget.</param>
-public sealed record UnlearningBatch(Tensor ForgetX, Tensor ForgetY, Tensor RetainX, Tensor RetainY, int Step);
+/// <param name="ForgetIndex">The positions (B_f) int64 of the forget samples in D_f, for per-sample state (static
+/// LoReUn weights, fixed random labels); null when the batch does not come from an indexed forget set.</param>
+public sealed record UnlearningBatch(Tensor ForgetX, Tensor ForgetY, Tensor RetainX, Tensor RetainY, int Step, Tensor? ForgetIndex = null);

@@ -74,6 +74,48 @@ public class ObjectivesTests
     }
 
     [Fact]
+    public void Fixed_random_labels_are_a_hash_of_seed_and_position_and_stay_fixed()
+    {
+        using var scope = NewDisposeScope();
+        var index = tensor(new long[] { 5, 0, 17 });
+        var batch = Batch() with { ForgetIndex = index };
+        long[] drawn = new long[] { 5, 0, 17 }.Select(i => LossLab.Training.Seeds.Derive(9, i) % 3).ToArray();
+        double expected = MeanOver(ForgetX, drawn, Ce) + MeanCe(RetainX, RetainY);
+        var objective = Objectives.RandomLabels(3, seed: 9);
+        var model = Model();
+        Assert.Equal(expected, Value(objective.Loss(model, batch)), Tol);
+        Assert.Equal(expected, Value(objective.Loss(model, batch with { Step = 4 })), Tol);   // same labels later on
+        using var wrong = new RandomLabelCrossEntropy(3, seed: 9, excludeTrueLabel: true);
+        var fixedWrong = Flat(wrong.FixedLabels(index, Y(ForgetY)).to_type(ScalarType.Float64));
+        for (int k = 0; k < 3; k++)
+        {
+            Assert.NotEqual(ForgetY[k], (long)fixedWrong[k]);
+            Assert.Equal((ForgetY[k] + 1 + LossLab.Training.Seeds.Derive(9, new long[] { 5, 0, 17 }[k]) % 2) % 3, (long)fixedWrong[k]);
+        }
+    }
+
+    [Fact]
+    public void Static_LoReUn_weights_are_fixed_over_the_whole_forget_set_and_looked_up_by_index()
+    {
+        using var scope = NewDisposeScope();
+        var model = Model();
+        using var forget = new LossLab.Data.TensorDataset(X(ForgetX), Y(ForgetY));
+        const double T = 2.0;
+        var ce = ForgetX.Select((x, i) => Ce(Logits(x), ForgetY[i])).ToArray();
+        var e = ce.Select(l => Math.Exp(-l / T)).ToArray();
+        var w = e.Select(v => 3 * v / e.Sum()).ToArray();
+        var objective = Objectives.WithStaticLoReUn(Objectives.GradientAscent(), model, forget, T);
+        // a batch holding samples 2 and 0 of D_f
+        var batch = new UnlearningBatch(X([ForgetX[2], ForgetX[0]]), Y([ForgetY[2], ForgetY[0]]),
+            zeros(0, 2, dtype: ScalarType.Float64), zeros(0, dtype: ScalarType.Int64), 0, tensor(new long[] { 2, 0 }));
+        double expected = (-w[2] * ce[2] - w[0] * ce[0]) / 2;
+        Assert.Equal(expected, Value(objective.Loss(model, batch)), Tol);
+        Assert.Equal(w, Flat(((LoReUnWeighting)objective.Forget!).StaticWeights!), (a, b) => Math.Abs(a - b) < 1e-12);
+        Assert.Equal("batch", Assert.Throws<ArgumentException>(() => objective.Loss(model, batch with { ForgetIndex = null })).ParamName);
+        ((LoReUnWeighting)objective.Forget!).Dispose();
+    }
+
+    [Fact]
     public void Random_wrong_labels_never_equal_the_true_label_and_cover_the_others()
     {
         using var scope = NewDisposeScope();

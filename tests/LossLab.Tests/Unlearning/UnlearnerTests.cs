@@ -160,6 +160,35 @@ public class UnlearnerTests
     }
 
     [Fact]
+    public void Each_pass_over_the_forget_set_visits_every_sample_once_and_batches_carry_their_indices()
+    {
+        using var scope = NewDisposeScope();
+        var (forget, retain) = Sets();
+        var seen = new List<long[]>();
+        var probe = new RecordingObjective(seen);
+        Unlearner.Run(Model(), probe, forget, retain, new UnlearningOptions { Steps = 4, ForgetBatchSize = 2, RetainBatchSize = 3 });
+        // forget batches of 2 over 3 samples: a pass is [2, 1]; steps 0–1 are pass one, steps 2–3 start pass two
+        Assert.Equal([2, 1, 2, 1], seen.Select(s => s.Length));
+        Assert.Equal([0L, 1, 2], seen[0].Concat(seen[1]).Order());
+        Assert.Equal([0L, 1, 2], seen[2].Concat(seen[3]).Order());
+        forget.Dispose(); retain.Dispose();
+    }
+
+    sealed class RecordingObjective(List<long[]> seen) : IUnlearningObjective
+    {
+        public string Name => "record";
+        public Tensor Loss(nn.Module<Tensor, Tensor> model, UnlearningBatch batch)
+        {
+            var idx = batch.ForgetIndex!.data<long>().ToArray();
+            seen.Add(idx);
+            // the batch's rows are the indexed samples of D_f
+            var x = Flat(batch.ForgetX);
+            for (int k = 0; k < idx.Length; k++) Assert.Equal(ForgetX[idx[k]], x.Skip(2 * k).Take(2));
+            return Objectives.FineTune().Loss(model, batch);
+        }
+    }
+
+    [Fact]
     public void Runner_rejects_bad_options()
     {
         using var scope = NewDisposeScope();
