@@ -126,7 +126,7 @@ public class ExecutionTests
         Assert.Equal("System.InvalidOperationException", error["ename"]!.GetValue<string>());
         Assert.Contains("cell2.csx:line 2", error["traceback"]!.ToJsonString());
 
-        var (again, rerun) = await RunAsync(result.OutputPath, allowErrors: true);
+        var (again, rerun) = await RunAsync(result.OutputPath);
         Assert.Equal(2, rerun.Cells.Count(c => c.HasTag("papermill-error-cell-tag")));   // old markers removed, new ones added once
     }
 
