@@ -186,3 +186,85 @@ public class TrainingMemoryBenchmark
         }
     }
 }
+
+/// <summary>
+/// The same comparison as <see cref="TrainingBenchmarks"/>, measured as interleaved pairs so that a shared machine's
+/// changing load hits both sides alike: each round times one epoch through the <see cref="Trainer"/> and one through the
+/// bare loop (alternating which goes first), and the result is the median of the per-round speed ratios. The
+/// [GlobalSetup] prints the medians and writes artifacts/benchmarks/training-paired-{model}-{threads}.json.
+///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*TrainingPaired*'
+/// </summary>
+[Config(typeof(PairedRun))]
+public class TrainingPairedBenchmark
+{
+    [Params("small", "big")]
+    public string Model { get; set; } = "small";
+
+    [Params(1, 2)]
+    public int ThreadCount { get; set; } = 1;
+
+    readonly TrainingBenchmarks sides = new();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        sides.Model = Model;
+        sides.ThreadCount = ThreadCount;
+        sides.Setup();
+        int rounds = Model == "small" ? 60 : 12;
+        for (int i = 0; i < 3; i++) { sides.Library(); sides.Bare(); }   // warm-up
+        var library = new List<double>();
+        var bare = new List<double>();
+        var ratios = new List<double>();
+        var clock = new System.Diagnostics.Stopwatch();
+        for (int r = 0; r < rounds; r++)
+        {
+            double lib = 0, bar = 0;
+            for (int k = 0; k < 2; k++)
+            {
+                bool libraryTurn = (r + k) % 2 == 0;
+                clock.Restart();
+                if (libraryTurn) sides.Library(); else sides.Bare();
+                double rate = TrainingBenchmarks.StepsPerEpoch / clock.Elapsed.TotalSeconds;
+                if (libraryTurn) lib = rate; else bar = rate;
+            }
+            library.Add(lib);
+            bare.Add(bar);
+            ratios.Add(lib / bar);
+        }
+        static double Median(List<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+        Console.WriteLine($"// PAIRED {Model} threads={ThreadCount}: library {Median(library):F1} steps/s, bare {Median(bare):F1} steps/s, " +
+                          $"median ratio {Median(ratios):F3} over {rounds} rounds; loadavg {load}");
+        string dir = Path.Combine(Root(), "artifacts", "benchmarks");
+        AtomicFile.WriteAllText(Path.Combine(dir, $"training-paired-{Model}-{ThreadCount}.json"), JsonSerializer.Serialize(new
+        {
+            model = Model, threads = ThreadCount, rounds, stepsPerRound = TrainingBenchmarks.StepsPerEpoch,
+            libraryMedianStepsPerSecond = Median(library), bareMedianStepsPerSecond = Median(bare), medianRatio = Median(ratios),
+            loadavg = load, library, bare,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => sides.Cleanup();
+
+    [Benchmark(OperationsPerInvoke = TrainingBenchmarks.StepsPerEpoch)]
+    public long LibraryEpoch() => sides.Library();
+
+    static string Root()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Notebooks.sln"))) return d.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    sealed class PairedRun : ManualConfig
+    {
+        public PairedRun()
+        {
+            AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("paired"));
+            AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
+            AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        }
+    }
+}
