@@ -61,7 +61,8 @@ def grid():
     alphas = betas = np.arange(0, 2.5, 0.5)
     es = np.arange(-1, 1.5, 0.5)
     as_ = bs = np.arange(0, 30, 5)
-    return [[a, b, e, al, be] for al, be, e, a, b in itertools.product(alphas, betas, es, as_, bs)]
+    return [[float(a), float(b), float(e), float(al), float(be)]
+            for al, be, e, a, b in itertools.product(alphas, betas, es, as_, bs)]
 
 
 def main():
@@ -90,10 +91,10 @@ def main():
     a, b, e, alpha, beta = best[2]
     print(json.dumps({
         "mode": mode, "points": int(LOG_N.size), "starts": len(starts),
-        "successful": sum(r[0] for r in results), "evaluations": sum(r[3] for r in results),
-        "objective": best[1], "A": float(np.exp(a)), "B": float(np.exp(b)), "E": float(np.exp(e)),
-        "alpha": alpha, "beta": beta, "best_index": best_index, "best_start": starts[best_index],
-        "wall_seconds": wall, "cpu_seconds": cpu,
+        "successful": int(sum(r[0] for r in results)), "evaluations": int(sum(r[3] for r in results)),
+        "objective": float(best[1]), "A": float(np.exp(a)), "B": float(np.exp(b)), "E": float(np.exp(e)),
+        "alpha": float(alpha), "beta": float(beta), "best_index": int(best_index), "best_start": starts[best_index],
+        "wall_seconds": float(wall), "cpu_seconds": float(cpu),
     }))
 
 
