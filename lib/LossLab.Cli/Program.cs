@@ -1,1 +1,1 @@
-return 0;
+return await LossLab.Cli.LossLabCli.InvokeAsync(args);

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LossLab.Notebooks.Documents;
+using LossLab.Notebooks.Execution;
+using LossLab.Notebooks.Kernel;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary>Runs a batch of notebooks, in this process or (with <c>--jobs N</c>) in N child processes that split the cores
+/// (each child's torch uses cores/N threads), then prints the summary; exit code 1 when any notebook failed.</summary>
+public static class BatchRunner
+{
+    /// <summary>Runs the batch; returns the exit code.</summary>
+    public static async Task<int> RunAsync(RunSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Notebooks.Count == 0)
+        {
+            Console.WriteLine("losslab: no notebooks found; nothing to run.");
+            return 0;
+        }
+        var reporter = RunReporter.Create(settings);
+        var outcomes = await reporter.RunAsync(() => settings.Jobs > 1 && settings.Notebooks.Count > 1
+            ? RunChildrenAsync(settings, reporter, cancellationToken)
+            : RunHereAsync(settings, reporter, cancellationToken));
+        reporter.Summary(outcomes);
+        foreach (var o in outcomes.Where(o => !o.Succeeded))
+            Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
+        return outcomes.All(o => o.Succeeded) ? 0 : 1;
+    }
+
+    static async Task<IReadOnlyList<NotebookOutcome>> RunHereAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<NotebookOutcome>();
+        int count = settings.Notebooks.Count;
+        for (int i = 0; i < count; i++)
+        {
+            var notebook = settings.Notebooks[i];
+            int index = i + 1;
+            reporter.NotebookStarted(index, count, notebook);
+            var stopwatch = Stopwatch.StartNew();
+            NotebookOutcome outcome;
+            try
+            {
+                var options = new RunOptions
+                {
+                    InputPath = RunReporter.Show(notebook),
+                    OutputPath = RunReporter.Show(settings.OutputFor(notebook)),
+                    Parameters = settings.Overrides(),
+                    Scale = settings.Scale,
+                    AllowErrors = settings.AllowErrors,
+                    ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
+                    Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
+                };
+                var result = await NotebookRunner.RunAsync(options, cancellationToken);
+                outcome = new NotebookOutcome(notebook, settings.OutputFor(notebook), result.Succeeded, result.CellsRun, result.CodeCells, result.Duration,
+                    result.Failure?.Describe(), result.AllowedErrors);
+            }
+            catch (Exception e) when (e is NotebookFormatException or ParameterException or ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                outcome = new NotebookOutcome(notebook, null, false, 0, 0, stopwatch.Elapsed, e.Message);
+            }
+            reporter.NotebookFinished(index, count, outcome);
+            outcomes.Add(outcome);
+        }
+        return outcomes;
+    }
+
+    static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken)
+    {
+        int count = settings.Notebooks.Count;
+        var threads = Math.Max(1, Environment.ProcessorCount / settings.Jobs);
+        var results = new ConcurrentDictionary<int, NotebookOutcome>();
+        using var gate = new SemaphoreSlim(settings.Jobs);
+        var tasks = settings.Notebooks.Select(async (notebook, i) =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                reporter.NotebookStarted(i + 1, count, notebook);
+                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), cancellationToken);
+                reporter.NotebookFinished(i + 1, count, outcome);
+                results[i] = outcome;
+            }
+            finally { gate.Release(); }
+        }).ToList();
+        await Task.WhenAll(tasks);
+        return [.. Enumerable.Range(0, count).Select(i => results[i])];
+    }
+
+    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var self = Environment.ProcessPath ?? "dotnet";
+        if (Path.GetFileNameWithoutExtension(self) is "losslab" or "LossLab.Cli") start.FileName = self;
+        else
+        {
+            start.FileName = "dotnet";
+            start.ArgumentList.Add(typeof(BatchRunner).Assembly.Location);
+        }
+        foreach (var a in settings.ChildArguments(notebook)) start.ArgumentList.Add(a);
+        start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var process = Process.Start(start) ?? throw new IOException("could not start a child losslab process.");
+        var errors = new System.Text.StringBuilder();
+        var stderr = Task.Run(async () =>
+        {
+            while (await process.StandardError.ReadLineAsync(cancellationToken) is { } line) lock (errors) errors.AppendLine(line);
+        }, cancellationToken);
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 3 && parts[0] == "@@progress" && int.TryParse(parts[1], out var cell) && int.TryParse(parts[2], out var cells))
+                onCell(cell, cells, stopwatch.Elapsed);
+        }
+        await stderr;
+        await process.WaitForExitAsync(cancellationToken);
+        var output = settings.OutputFor(notebook);
+        var (ran, code) = CountCells(output);
+        var problem = errors.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("losslab: FAILED", StringComparison.Ordinal));
+        var message = problem is null ? errors.ToString().Trim() : problem[(problem.IndexOf(": ", "losslab: FAILED ".Length, StringComparison.Ordinal) + 2)..];
+        return new NotebookOutcome(notebook, File.Exists(output) ? output : null, process.ExitCode == 0, ran, code, stopwatch.Elapsed,
+            process.ExitCode == 0 ? null : (message.Length > 0 ? message : $"exit code {process.ExitCode}"));
+    }
+
+    static (int Ran, int Code) CountCells(string output)
+    {
+        try
+        {
+            var document = IpynbFormat.Read(output);
+            var code = document.Cells.Where(c => c.IsCode).ToList();
+            return (code.Count(c => c.ExecutionCount is not null), code.Count);
+        }
+        catch (NotebookFormatException) { return (0, 0); }
+    }
+}

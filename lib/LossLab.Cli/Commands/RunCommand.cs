@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using LossLab.Notebooks.Execution;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary>
+/// <c>losslab run PATH... [--out DIR] [-p NAME VALUE]... [-f FILE] [-y YAML] [--scale smoke|default|paper] [--jobs N]
+/// [--shard I/N] [--allow-errors] [--execution-timeout S]</c>.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>Separates NAME and VALUE of a <c>-p NAME VALUE</c> pair once paired into one token.</summary>
+    internal const char PairSeparator = '\u001f';
+
+    /// <summary>Rewrites each <c>-p NAME VALUE</c> (or <c>--parameters</c>) into one token, so the parser sees one value per
+    /// occurrence and a VALUE that looks like an option or a path is never mistaken for one.</summary>
+    public static string[] PairParameterArguments(string[] args)
+    {
+        var result = new List<string>(args.Length);
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--") { result.AddRange(args[i..]); break; }
+            if (args[i] is "-p" or "--parameters" && i + 2 < args.Length)
+            {
+                result.Add(args[i]);
+                result.Add(args[i + 1] + PairSeparator + args[i + 2]);
+                i += 2;
+            }
+            else result.Add(args[i]);
+        }
+        return [.. result];
+    }
+
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("PATH") { Description = "Notebooks (.ipynb, .dib) or folders, searched recursively.", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string>("--out", "-o") { Description = "Folder for executed notebooks, mirroring the source tree.", DefaultValueFactory = _ => "artifacts", HelpName = "DIR" };
+        var parameters = new Option<string[]>("--parameters", "-p") { Description = "Set a parameter: -p NAME VALUE (repeatable).", HelpName = "NAME VALUE" };
+        var file = new Option<string[]>("--parameters-file", "-f") { Description = "YAML file of parameters (repeatable).", HelpName = "FILE" };
+        var yaml = new Option<string[]>("--parameters-yaml", "-y") { Description = "Inline YAML of parameters.", HelpName = "YAML" };
+        var scale = new Option<string?>("--scale") { Description = "Sets each notebook's Scale parameter.", HelpName = "smoke|default|paper" };
+        scale.AcceptOnlyFromAmong([.. RunOptions.Scales]);
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Notebooks run in parallel, in child processes that split the cores.", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var shard = new Option<string?>("--shard") { Description = "Run shard I of N (1-based): every N-th notebook of the sorted list, from the I-th.", HelpName = "I/N" };
+        var allowErrors = new Option<bool>("--allow-errors") { Description = "Go on past cells that raise errors." };
+        var timeout = new Option<double?>("--execution-timeout") { Description = "Seconds each cell may run.", HelpName = "S" };
+        var outputFile = new Option<string?>("--output-file") { Hidden = true };
+        var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
+        var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
+        {
+            paths, outDir, parameters, file, yaml, scale, jobs, shard, allowErrors, timeout, outputFile, protocol,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            IReadOnlyList<string> notebooks;
+            try
+            {
+                notebooks = NotebookDiscovery.Find(parse.GetValue(paths)!);
+                if (parse.GetValue(shard) is { } s)
+                {
+                    var parts = s.Split('/');
+                    if (parts.Length != 2 || !int.TryParse(parts[0], out var i) || !int.TryParse(parts[1], out var n))
+                        throw new ArgumentException($"--shard {s}: expected I/N, e.g. 2/4.");
+                    notebooks = NotebookDiscovery.Shard(notebooks, i, n);
+                }
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"losslab: {e.Message}");
+                return 2;
+            }
+            var pairs = new List<(string, string)>();
+            foreach (var pair in parse.GetValue(parameters) ?? [])
+            {
+                int k = pair.IndexOf(PairSeparator);
+                if (k < 0) { Console.Error.WriteLine($"losslab: -p {pair}: expected -p NAME VALUE."); return 2; }
+                pairs.Add((pair[..k], pair[(k + 1)..]));
+            }
+            var jobCount = parse.GetValue(jobs);
+            if (jobCount < 1) { Console.Error.WriteLine("losslab: --jobs must be at least 1."); return 2; }
+            if (parse.GetValue(timeout) is <= 0) { Console.Error.WriteLine("losslab: --execution-timeout must be positive."); return 2; }
+            var settings = new RunSettings
+            {
+                Notebooks = notebooks,
+                OutDir = parse.GetValue(outDir)!,
+                OutputFile = parse.GetValue(outputFile),
+                Parameters = pairs,
+                ParameterFiles = parse.GetValue(file) ?? [],
+                ParameterYaml = parse.GetValue(yaml) ?? [],
+                Scale = parse.GetValue(scale),
+                Jobs = jobCount,
+                AllowErrors = parse.GetValue(allowErrors),
+                ExecutionTimeoutSeconds = parse.GetValue(timeout),
+                ProgressProtocol = parse.GetValue(protocol),
+            };
+            return await BatchRunner.RunAsync(settings, cancellationToken);
+        });
+        return command;
+    }
+}

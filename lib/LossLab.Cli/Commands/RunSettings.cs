@@ -1,0 +1,49 @@
+using LossLab.Notebooks.Execution;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary>The options of one <c>losslab run</c>, shared by the in-process and the parallel runner.</summary>
+public sealed record RunSettings
+{
+    public required IReadOnlyList<string> Notebooks { get; init; }
+    public required string OutDir { get; init; }
+    public string Root { get; init; } = Environment.CurrentDirectory;
+    public string? OutputFile { get; init; }
+    public IReadOnlyList<(string Name, string Value)> Parameters { get; init; } = [];
+    public IReadOnlyList<string> ParameterFiles { get; init; } = [];
+    public IReadOnlyList<string> ParameterYaml { get; init; } = [];
+    public string? Scale { get; init; }
+    public int Jobs { get; init; } = 1;
+    public bool AllowErrors { get; init; }
+    public double? ExecutionTimeoutSeconds { get; init; }
+    public bool ProgressProtocol { get; init; }
+
+    /// <summary>The parameter values for one notebook, in papermill's precedence (-f, then -y, then -p).</summary>
+    public ParameterOverrides Overrides()
+    {
+        var overrides = new ParameterOverrides();
+        foreach (var f in ParameterFiles) overrides.AddYamlFile(f);
+        foreach (var y in ParameterYaml) overrides.AddYaml(y);
+        foreach (var (name, value) in Parameters) overrides.Add(name, value);
+        return overrides;
+    }
+
+    /// <summary>The executed notebook's path.</summary>
+    public string OutputFor(string notebook) => OutputFile ?? NotebookDiscovery.OutputPath(notebook, OutDir, Root);
+
+    /// <summary>The same options as command-line arguments for a child process running <paramref name="notebook"/>.</summary>
+    public IEnumerable<string> ChildArguments(string notebook)
+    {
+        yield return "run";
+        yield return notebook;
+        yield return "--output-file";
+        yield return OutputFor(notebook);
+        foreach (var f in ParameterFiles) { yield return "-f"; yield return Path.GetFullPath(f); }
+        foreach (var y in ParameterYaml) { yield return "-y"; yield return y; }
+        foreach (var (n, v) in Parameters) { yield return "-p"; yield return n; yield return v; }
+        if (Scale is not null) { yield return "--scale"; yield return Scale; }
+        if (AllowErrors) yield return "--allow-errors";
+        if (ExecutionTimeoutSeconds is { } t) { yield return "--execution-timeout"; yield return t.ToString(System.Globalization.CultureInfo.InvariantCulture); }
+        yield return "--progress-protocol";
+    }
+}

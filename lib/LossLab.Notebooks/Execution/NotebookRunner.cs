@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using LossLab.Notebooks.Documents;
+using LossLab.Notebooks.Kernel;
+
+namespace LossLab.Notebooks.Execution;
+
+/// <summary>
+/// Runs a notebook papermill's way, as a short pipeline: read, normalise to Polyglot's format, bind and inject
+/// parameters (errors before any cell runs), start the execution record, run the cells in one C# kernel, stop at the first
+/// error (unless allowed) and mark it, save.
+/// </summary>
+public static class NotebookRunner
+{
+    /// <summary>The tag nbclient uses for a cell whose error is expected.</summary>
+    public const string RaisesExceptionTag = "raises-exception";
+
+    /// <summary>The tag nbclient uses for a cell not to run.</summary>
+    public const string SkipExecutionTag = "skip-execution";
+
+    /// <summary>Runs the notebook in <paramref name="options"/>. A malformed notebook throws <see cref="NotebookFormatException"/>
+    /// and bad parameters <see cref="ParameterException"/>, both before anything is written; a failing cell is reported in
+    /// the result (the output notebook is written either way).</summary>
+    public static async Task<RunResult> RunAsync(RunOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var stopwatch = Stopwatch.StartNew();
+        var document = NotebookFile.Read(options.InputPath);
+        document.NormalizeForPolyglot();
+        var bound = ParameterInjector.Inject(document, WithScale(document, options));
+        var record = new ExecutionRecord(document, options.InputPath, options.OutputPath, Defaults(document), Parameters(bound));
+        JsonText.SetSorted(document.Metadata, "losslab", new JsonObject { ["scale"] = EffectiveScale(document, bound) });
+
+        var codeCells = document.Cells.Where(c => c.IsCode).ToList();
+        var kernel = new CSharpKernel(Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!) { OnStream = options.OnStream };
+        options.Progress?.Invoke(new RunEvent(options.InputPath, 0, codeCells.Count, stopwatch.Elapsed, false));
+        int executionCount = 0, ran = 0, allowed = 0;
+        NotebookCell? failedCell = null;
+        NotebookFailure? failure = null;
+        for (int i = 0; i < document.Cells.Count; i++)
+        {
+            var cell = document.Cells[i];
+            if (!cell.IsCode || cell.HasTag(SkipExecutionTag) || string.IsNullOrWhiteSpace(cell.Code)) continue;
+            cancellationToken.ThrowIfCancellationRequested();
+            ran++;
+            options.Progress?.Invoke(new RunEvent(options.InputPath, ran, codeCells.Count, stopwatch.Elapsed, false));
+            record.CellStart(cell);
+            cell.ExecutionCount = ++executionCount;
+            CellRun run;
+            if (cell.KernelName != KernelNames.CSharp)
+            {
+                var message = $"This cell is for the '{cell.KernelName}' kernel; LossLab's engine runs only C# (csharp) cells.";
+                var error = new CellError("UnsupportedKernelError", message, [message]);
+                run = new CellRun(new JsonArray(CellOutputs.Error(error.Name, error.Value, error.Traceback)), TimeSpan.Zero, error);
+            }
+            else run = await kernel.RunAsync(cell.Code, $"cell{i + 1}.csx", executionCount, options.ExecutionTimeout, cancellationToken).ConfigureAwait(false);
+            foreach (var output in run.Outputs.ToList())
+            {
+                run.Outputs.Remove(output);
+                cell.Outputs.Add(output);
+            }
+            bool expected = run.Failed && cell.HasTag(RaisesExceptionTag);
+            if (run.Failed && !expected)
+            {
+                record.CellException(cell);
+                if (options.AllowErrors && !kernel.IsDead) allowed++;
+                else
+                {
+                    failedCell = cell;
+                    failure = new NotebookFailure(i + 1, cell.Id, cell.ExecutionCount, run.Error!.Name, run.Error.Value, run.Error.Traceback);
+                }
+            }
+            record.CellComplete(cell);
+            if (failedCell is not null) break;
+        }
+        record.End(failedCell);
+        if (failure is not null && failedCell is not null)
+            failure = failure with { CellIndex = document.Cells.IndexOf(failedCell) + 1 };
+        options.Progress?.Invoke(new RunEvent(options.InputPath, ran, codeCells.Count, stopwatch.Elapsed, true, failure is not null));
+        return new RunResult(options.InputPath, options.OutputPath, ran, codeCells.Count, stopwatch.Elapsed, failure, allowed);
+    }
+
+    static ParameterOverrides WithScale(NotebookDocument document, RunOptions options)
+    {
+        if (options.Scale is null) return options.Parameters;
+        if (!RunOptions.Scales.Contains(options.Scale))
+            throw new ParameterException($"--scale {options.Scale}: the scale must be smoke, default or paper.");
+        var declared = ParameterInjector.Declared(document).Parameters;
+        var result = new ParameterOverrides();
+        foreach (var (name, raw, source) in options.Parameters.Items.Where(x => x.Source != "-p"))
+            if (raw is string s) result.Add(name, s, source); else result.AddList(name, raw, source);
+        if (declared.Any(p => p.Name == "Scale" && p.Type == new ParameterType(ParameterKind.String, false)))
+            result.Add("Scale", options.Scale, "--scale");
+        foreach (var (name, raw, source) in options.Parameters.Items.Where(x => x.Source == "-p"))
+            if (raw is string s) result.Add(name, s, source); else result.AddList(name, raw, source);
+        return result;
+    }
+
+    static JsonObject Defaults(NotebookDocument document)
+    {
+        var obj = new JsonObject();
+        foreach (var p in ParameterInjector.Declared(document).Parameters)
+            obj[p.Name] = ParameterInjector.ToJson(ParametersCell.LiteralValue(p.DefaultText, p.Type)) ?? p.DefaultText;
+        return obj;
+    }
+
+    static JsonObject Parameters(IReadOnlyList<BoundParameter> bound)
+    {
+        var obj = new JsonObject();
+        foreach (var b in bound) obj[b.Parameter.Name] = ParameterInjector.ToJson(b.Value);
+        return obj;
+    }
+
+    static string? EffectiveScale(NotebookDocument document, IReadOnlyList<BoundParameter> bound)
+    {
+        if (bound.FirstOrDefault(b => b.Parameter.Name == "Scale")?.Value is string s) return s;
+        var declared = ParameterInjector.Declared(document).Parameters.FirstOrDefault(p => p.Name == "Scale");
+        return declared is null ? null : ParametersCell.LiteralValue(declared.DefaultText, declared.Type) as string;
+    }
+}

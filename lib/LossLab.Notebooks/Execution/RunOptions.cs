@@ -1,0 +1,35 @@
+namespace LossLab.Notebooks.Execution;
+
+/// <summary>How to run one notebook.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The notebook to run (.ipynb or .dib).</summary>
+    public required string InputPath { get; init; }
+
+    /// <summary>Where the executed .ipynb goes.</summary>
+    public required string OutputPath { get; init; }
+
+    /// <summary>Parameter values (<c>-f</c>, <c>-y</c>, <c>-p</c>).</summary>
+    public ParameterOverrides Parameters { get; init; } = new();
+
+    /// <summary>The run's scale (smoke, default or paper): sets the notebook's <c>Scale</c> parameter when it declares one.</summary>
+    public string? Scale { get; init; }
+
+    /// <summary>Go on past cells that raise errors (nbclient's allow_errors).</summary>
+    public bool AllowErrors { get; init; }
+
+    /// <summary>Bound on each cell's run time, or null for none.</summary>
+    public TimeSpan? ExecutionTimeout { get; init; }
+
+    /// <summary>Progress events, may be null.</summary>
+    public Action<RunEvent>? Progress { get; init; }
+
+    /// <summary>Live cell stdout/stderr (stream, text), may be null.</summary>
+    public Action<string, string>? OnStream { get; init; }
+
+    /// <summary>The scales a run may have.</summary>
+    public static readonly IReadOnlyList<string> Scales = ["smoke", "default", "paper"];
+}
+
+/// <summary>A progress event: <paramref name="Cell"/> of <paramref name="Cells"/> code cells (0 when the notebook starts).</summary>
+public sealed record RunEvent(string InputPath, int Cell, int Cells, TimeSpan Elapsed, bool Finished, bool? Failed = null);

@@ -1,0 +1,204 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using LossLab.Notebooks.Documents;
+using LossLab.Notebooks.Formatting;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace LossLab.Notebooks.Kernel;
+
+/// <summary>
+/// A C# kernel on Roslyn scripting, with the semantics of Polyglot's C# kernel: one script state that each cell
+/// continues (variables, methods and types carry over; re-declaring a variable shadows it), the latest language
+/// version, Polyglot's default usings plus the display API, the notebook's folder as working directory, and each cell
+/// compiled with its own file path (<c>cellN.csx</c>) and debug information so compile errors and stack traces give the
+/// cell's own line numbers. stdout and stderr become stream outputs, <c>display(...)</c> display_data, and a trailing
+/// expression the cell's execute_result. Console and working directory are process-wide, so cells of all kernels in a
+/// process run one at a time.
+/// </summary>
+public sealed class CSharpKernel
+{
+    /// <summary>Polyglot's default usings (dotnet/interactive CSharpKernel) plus LossLab's display API.</summary>
+    public static readonly IReadOnlyList<string> DefaultImports =
+    [
+        "System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq",
+        "LossLab.Notebooks.Formatting", "LossLab.Notebooks.Formatting.NotebookDisplay",
+    ];
+
+    /// <summary>Environment variable holding the number of torch threads a kernel sets at start (used by <c>losslab run --jobs</c>).</summary>
+    public const string TorchThreadsVariable = "LOSSLAB_TORCH_THREADS";
+
+    static readonly SemaphoreSlim CellGate = new(1, 1);
+    static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+
+    readonly ScriptOptions options;
+    ScriptState<object>? state;
+
+    /// <summary>Creates a kernel whose cells run in <paramref name="workingDirectory"/> (the notebook's folder).</summary>
+    public CSharpKernel(string workingDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workingDirectory);
+        if (!Directory.Exists(workingDirectory))
+            throw new ArgumentException($"The working directory '{workingDirectory}' does not exist.", nameof(workingDirectory));
+        WorkingDirectory = Path.GetFullPath(workingDirectory).TrimEnd(Path.DirectorySeparatorChar);
+        options = ScriptOptions.Default
+            .WithLanguageVersion(LanguageVersion.Latest)
+            .WithReferences(References.Value)
+            .WithImports(DefaultImports)
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(WorkingDirectory).WithSearchPaths(WorkingDirectory))
+            .WithSourceResolver(new SourceFileResolver([], WorkingDirectory))
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(System.Text.Encoding.UTF8);
+        ApplyTorchThreads();
+    }
+
+    /// <summary>The notebook's folder, where cells run.</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>True after a cell overran its timeout: its code may still be running, so the kernel takes no more cells.</summary>
+    public bool IsDead { get; private set; }
+
+    /// <summary>Called with (stream, text) as cells write to stdout/stderr; for live logs.</summary>
+    public Action<string, string>? OnStream { get; set; }
+
+    /// <summary>Runs one cell. <paramref name="cellName"/> (e.g. <c>cell3.csx</c>) names it in errors and stack traces;
+    /// <paramref name="executionCount"/> numbers its result; <paramref name="timeout"/> bounds it.</summary>
+    public async Task<CellRun> RunAsync(string code, string cellName, int executionCount, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        ArgumentException.ThrowIfNullOrWhiteSpace(cellName);
+        if (IsDead) throw new InvalidOperationException("The kernel is dead: an earlier cell overran its timeout and may still be running.");
+        var collector = new CellOutputCollector { OnStream = OnStream };
+        var stopwatch = Stopwatch.StartNew();
+        var directives = Directives.Process(code, WorkingDirectory);
+        if (directives.Errors.Count > 0)
+        {
+            var (line, message) = directives.Errors[0];
+            var error = new CellError("MagicCommandError", message, directives.Errors.Select(e => $"{cellName}({e.Line}): {e.Message}").ToList());
+            collector.AddRaw(CellOutputs.Error(error.Name, error.Value, error.Traceback));
+            return new CellRun(collector.Outputs, stopwatch.Elapsed, error);
+        }
+
+        await CellGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var oldOut = Console.Out;
+        var oldError = Console.Error;
+        var oldDirectory = Environment.CurrentDirectory;
+        CellError? failure = null;
+        bool released = false;
+        try
+        {
+            Console.SetOut(collector.Stdout);
+            Console.SetError(collector.Stderr);
+            DisplaySink.Current = collector;
+            Environment.CurrentDirectory = WorkingDirectory;
+            var cellOptions = options.WithFilePath(Path.Combine(WorkingDirectory, cellName));
+            var script = state is null
+                ? CSharpScript.Create<object>(directives.Code, cellOptions)
+                : state.Script.ContinueWith<object>(directives.Code, cellOptions);
+            var diagnostics = script.Compile(cancellationToken);
+            var errors = diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            if (errors.Count > 0)
+            {
+                var lines = errors.Select(d => Relative(d.ToString())).ToList();
+                failure = new CellError("CompilationError", lines[0], lines);
+            }
+            else
+            {
+                var previous = state;
+                var run = Task.Run(() => previous is null
+                    ? script.RunAsync(globals: null, catchException: _ => true, cancellationToken)
+                    : script.RunFromAsync(previous, catchException: _ => true, cancellationToken), cancellationToken);
+                if (timeout is { } limit && await Task.WhenAny(run, Task.Delay(limit, cancellationToken)).ConfigureAwait(false) != run)
+                {
+                    IsDead = true;
+                    failure = new CellError("TimeoutError", $"The cell did not finish within the execution timeout of {limit.TotalSeconds:0.###} s.",
+                        [$"{cellName}: execution timed out after {limit.TotalSeconds:0.###} s"], TimedOut: true);
+                }
+                else
+                {
+                    var next = await run.ConfigureAwait(false);
+                    state = next;
+                    if (next.Exception is { } exception) failure = FromException(exception);
+                    else if (HasTrailingExpression(directives.Code) && next.ReturnValue is { } value)
+                    {
+                        var bundle = Formatter.Format(value);
+                        collector.AddRaw(CellOutputs.ExecuteResult(executionCount, bundle.Data, bundle.Metadata?.DeepClone().AsObject()));
+                    }
+                }
+            }
+        }
+        catch (CompilationErrorException e)
+        {
+            var lines = e.Diagnostics.Select(d => Relative(d.ToString())).ToList();
+            failure = new CellError("CompilationError", lines.FirstOrDefault() ?? e.Message, lines);
+        }
+        finally
+        {
+            DisplaySink.Current = null;
+            Console.SetOut(oldOut);
+            Console.SetError(oldError);
+            if (Directory.Exists(oldDirectory)) Environment.CurrentDirectory = oldDirectory;
+            if (!released) { CellGate.Release(); released = true; }
+        }
+        if (directives.Time && failure is null)
+            collector.AddRaw(CellOutputs.DisplayData([new(Formatter.PlainText, $"Wall time: {stopwatch.Elapsed.TotalMilliseconds:0.####}ms")]));
+        if (failure is not null) collector.AddRaw(CellOutputs.Error(failure.Name, failure.Value, failure.Traceback));
+        return new CellRun(collector.Outputs, stopwatch.Elapsed, failure);
+    }
+
+    CellError FromException(Exception exception)
+    {
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate) exception = aggregate.InnerExceptions[0];
+        var lines = new List<string>();
+        foreach (var raw in exception.ToString().Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal)
+                || line.Contains("System.Runtime.CompilerServices", StringComparison.Ordinal)
+                || line.Contains("System.Runtime.ExceptionServices", StringComparison.Ordinal)
+                || line.Contains("--- End of stack trace from previous location", StringComparison.Ordinal)) continue;
+            lines.Add(Relative(line));
+        }
+        return new CellError(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, lines);
+    }
+
+    string Relative(string text) => text.Replace(WorkingDirectory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+
+    /// <summary>True when the cell ends in an expression without a semicolon (its value is the cell's result).</summary>
+    internal static bool HasTrailingExpression(string code)
+    {
+        var tree = CSharpSyntaxTree.ParseText(code, new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script));
+        var root = (CompilationUnitSyntax)tree.GetRoot();
+        return root.Members.LastOrDefault() is GlobalStatementSyntax { Statement: ExpressionStatementSyntax { SemicolonToken.IsMissing: true } };
+    }
+
+    static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        // Make sure every shipped library is loaded, then reference what the process has.
+        _ = new[]
+        {
+            typeof(TorchSharp.torch), typeof(Plotly.NET.GenericChart), typeof(Plotly.NET.CSharp.Chart), typeof(MathNet.Numerics.Constants),
+            typeof(Deedle.Frame), typeof(Microsoft.FSharp.Core.FSharpOption<>), typeof(LossLab.Experiments.Claims), typeof(CSharpKernel),
+        };
+        var assemblies = AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => !a.IsDynamic && a.Location.Length > 0)
+            .GroupBy(a => a.GetName().Name)
+            .Select(g => g.First());
+        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string)?.Split(Path.PathSeparator) ?? [];
+        var paths = assemblies.Select(a => a.Location)
+            .Concat(trusted.Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll"))
+            .DistinctBy(p => Path.GetFileName(p));
+        return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+    }
+
+    static void ApplyTorchThreads()
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable(TorchThreadsVariable), out var threads) && threads > 0)
+            TorchSharp.torch.set_num_threads(threads);
+    }
+}

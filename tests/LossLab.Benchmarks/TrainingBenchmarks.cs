@@ -1,0 +1,188 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using LossLab.Training;
+using LossLab.Training.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+using TensorDataset = LossLab.Data.TensorDataset;
+
+namespace LossLab.Benchmarks;
+
+/// <summary>
+/// One training step (Adam, lr 10⁻³, cross-entropy, shuffled mini-batches taken from a TensorDataset) of the small MLP
+/// 64→256→10 (batch 128) and the big MLP 784→1024→1024→10 (batch 256), through LossLab's <see cref="Trainer"/> and through a
+/// bare TorchSharp loop doing the same work (dispose scope, index-select batch, zero_grad, forward, loss, backward, step,
+/// loss.item()), at 1 and 2 threads. An invocation is one epoch of <see cref="StepsPerEpoch"/> steps; times are per step.
+/// The PyTorch reference is reference/training_step.py. Run:
+///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*TrainingBenchmarks*'
+/// </summary>
+[Config(typeof(ShortInProcess))]
+public class TrainingBenchmarks
+{
+    /// <summary>Steps per invocation (one epoch).</summary>
+    public const int StepsPerEpoch = 16;
+
+    [Params("small", "big")]
+    public string Model { get; set; } = "small";
+
+    [Params(1, 2)]
+    public int ThreadCount { get; set; } = 1;
+
+    Mlp model = null!;
+    optim.Optimizer optimizer = null!;
+    Trainer trainer = null!;
+    TensorDataset data = null!;
+    Generator bareShuffler = null!;
+    int batchSize;
+    int epochs;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Threads.Set(ThreadCount);
+        Seeds.Fix(0);
+        (int[] widths, batchSize) = Model == "small" ? (new[] { 64, 256, 10 }, 128) : (new[] { 784, 1024, 1024, 10 }, 256);
+        int n = StepsPerEpoch * batchSize;
+        data = new TensorDataset(randn(n, widths[0]), randint(0, widths[^1], [n], dtype: ScalarType.Int64));
+        model = new Mlp(widths);
+        optimizer = optim.Adam(model.parameters(), 1e-3);
+        trainer = new Trainer(model, optimizer, Objectives.CrossEntropy(model)) { Seed = 1 };
+        bareShuffler = Seeds.Generator(1);
+        epochs = 0;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        optimizer.Dispose();
+        model.Dispose();
+        data.Dispose();
+        bareShuffler.Dispose();
+    }
+
+    [Benchmark(OperationsPerInvoke = StepsPerEpoch, Description = "LossLab Trainer")]
+    public long Library() => trainer.Fit(data, ++epochs, batchSize).Steps;
+
+    [Benchmark(OperationsPerInvoke = StepsPerEpoch, Baseline = true, Description = "bare TorchSharp")]
+    public double Bare()
+    {
+        double last = 0;
+        model.train();
+        using var batches = data.Batches(batchSize, shuffle: true, generator: bareShuffler).GetEnumerator();
+        while (true)
+        {
+            using var scope = NewDisposeScope();
+            if (!batches.MoveNext()) break;
+            var (x, y) = batches.Current;
+            optimizer.zero_grad();
+            var loss = nn.functional.cross_entropy(model.forward(x), y);
+            loss.backward();
+            optimizer.step();
+            last = loss.item<float>();
+        }
+        return last;
+    }
+
+    sealed class ShortInProcess : ManualConfig
+    {
+        public ShortInProcess()
+        {
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+                .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9).WithId("short-inprocess"));
+            AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
+            AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+            AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);
+        }
+    }
+}
+
+/// <summary>
+/// Resident memory of the small-MLP training loop over 10,000 steps (batch 128, Adam, through <see cref="Trainer"/>):
+/// the [GlobalSetup] trains and samples the resident set size every 500 steps, prints the series and writes it to
+/// artifacts/benchmarks/training-memory.json; the benchmark itself times one further epoch.
+///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*TrainingMemory*'
+/// </summary>
+[Config(typeof(SingleRun))]
+public class TrainingMemoryBenchmark
+{
+    const int Steps = 10_000, Every = 500, Batch = 128, BatchesPerEpoch = 50;
+
+    Mlp model = null!;
+    optim.Optimizer optimizer = null!;
+    Trainer trainer = null!;
+    TensorDataset data = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Threads.Set(1);
+        Seeds.Fix(0);
+        data = new TensorDataset(randn(Batch * BatchesPerEpoch, 64), randint(0, 10, [Batch * BatchesPerEpoch], dtype: ScalarType.Int64));
+        model = new Mlp([64, 256, 10]);
+        optimizer = optim.Adam(model.parameters(), 1e-3);
+        var samples = new List<(long Step, double RssMiB)>();
+        var probe = new RssProbe(samples, Every);
+        trainer = new Trainer(model, optimizer, Objectives.CrossEntropy(model)) { Progress = probe, ProgressEvery = Every };
+        samples.Add((0, RssMiB()));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        trainer.Fit(data, Steps / BatchesPerEpoch, Batch);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var afterWarm = samples.Where(s => s.Step >= 1000).Select(s => s.RssMiB).ToArray();
+        double growth = afterWarm.Max() / afterWarm.Min() - 1;
+        foreach (var (step, rss) in samples) Console.WriteLine($"// RSS step {step,6}: {rss:F1} MiB");
+        Console.WriteLine($"// RSS from step 1,000 to {Steps:N0}: min {afterWarm.Min():F1} MiB, max {afterWarm.Max():F1} MiB, spread {100 * growth:F1}%; {Steps / seconds:F0} steps/s");
+        string dir = Path.Combine(FindRepoRoot(), "artifacts", "benchmarks");
+        AtomicFile.WriteAllText(Path.Combine(dir, "training-memory.json"), JsonSerializer.Serialize(new
+        {
+            steps = Steps, batch = Batch, model = "64-256-10", threads = 1, stepsPerSecond = Steps / seconds,
+            rssMiB = samples.Select(s => new { step = s.Step, rss = s.RssMiB }), spreadFromStep1000 = growth,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        optimizer.Dispose();
+        model.Dispose();
+        data.Dispose();
+    }
+
+    [Benchmark(OperationsPerInvoke = BatchesPerEpoch)]
+    public long OneMoreEpoch() => trainer.Fit(data, trainer.Epoch + 1, Batch).Steps;
+
+    static double RssMiB()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        return Environment.WorkingSet / (1024.0 * 1024);
+    }
+
+    static string FindRepoRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Notebooks.sln"))) return d.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    sealed class RssProbe(List<(long, double)> samples, int every) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value)
+        {
+            if (value.Step % every == 0 && (samples.Count == 0 || samples[^1].Item1 != value.Step)) samples.Add((value.Step, RssMiB()));
+        }
+    }
+
+    sealed class SingleRun : ManualConfig
+    {
+        public SingleRun()
+        {
+            AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("memory"));
+            AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
+            AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        }
+    }
+}
