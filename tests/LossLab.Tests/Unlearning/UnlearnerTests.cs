@@ -189,6 +189,44 @@ public class UnlearnerTests
     }
 
     [Fact]
+    public void A_non_finite_loss_ends_the_run_before_its_update()
+    {
+        using var scope = NewDisposeScope();
+        var (forget, retain) = Sets();
+        var model = Model();
+        var reference = Model();
+        var options = new UnlearningOptions { Steps = 10, LearningRate = 0.1, Momentum = 0, WeightDecay = 0, ForgetBatchSize = 8, RetainBatchSize = 8 };
+        var run = Unlearner.Run(model, new NanAfter(2), forget, retain, options);
+        Assert.Equal(2, run.NonFiniteStep);
+        Assert.False(run.Completed);
+        Assert.Equal(2, run.Losses.Count);
+        Unlearner.Run(reference, UnlearningObjectives.FineTune(), forget, retain, options with { Steps = 2 });
+        Assert.Equal(Flat(reference.weight!), Flat(model.weight!));   // exactly two updates were taken
+        forget.Dispose(); retain.Dispose();
+    }
+
+    sealed class NanAfter(int step) : IUnlearningObjective
+    {
+        public string Name => "nan";
+        public Tensor Loss(nn.Module<Tensor, Tensor> model, UnlearningBatch batch)
+        {
+            var loss = UnlearningObjectives.FineTune().Loss(model, batch);
+            return batch.Step >= step ? loss * double.NaN : loss;
+        }
+    }
+
+    [Fact]
+    public void The_audit_refuses_a_diverged_model()
+    {
+        using var scope = NewDisposeScope();
+        var (forget, retain) = Sets();
+        var model = Model();
+        using (no_grad()) model.weight!.fill_(double.PositiveInfinity);
+        Assert.Throws<InvalidOperationException>(() => UnlearningMetrics.Evaluate(model, forget, retain, retain));
+        forget.Dispose(); retain.Dispose();
+    }
+
+    [Fact]
     public void Runner_rejects_bad_options()
     {
         using var scope = NewDisposeScope();
