@@ -227,6 +227,24 @@ public class UnlearnerTests
     }
 
     [Fact]
+    public void Scrub_runs_against_a_frozen_copy_of_the_original_as_teacher()
+    {
+        using var scope = NewDisposeScope();
+        var (forget, retain) = Sets();
+        var student = Model();
+        var teacher = ModelState.Copy(student, () => Model(W2, B2));
+        Assert.Equal(W.Cast<double>(), Flat(teacher.weight!));
+        var scrub = new Scrub(teacher, maxStepsPerRound: 2, minStepsPerRound: 2, maxRounds: 1);
+        var run = Unlearner.Run(student, scrub, forget, retain, new UnlearningOptions { Steps = 4, LearningRate = 0.1 });
+        Assert.Equal(W.Cast<double>(), Flat(teacher.weight!));          // the teacher is untouched
+        Assert.NotEqual(W.Cast<double>(), Flat(student.weight!));
+        Assert.True(run.Losses[0] <= 0 && run.Losses[1] < 0);            // max steps: −KL ≤ 0, and < 0 once the student moved
+        Assert.True(run.Losses[2] > 0 && run.Losses[3] > 0);             // min steps: γ·CE + α·KL > 0
+        Assert.Equal("state", Assert.Throws<ArgumentException>(() => ModelState.Load(student, new Dictionary<string, Tensor>())).ParamName);
+        forget.Dispose(); retain.Dispose();
+    }
+
+    [Fact]
     public void Runner_rejects_bad_options()
     {
         using var scope = NewDisposeScope();
