@@ -148,6 +148,18 @@ public class CSharpKernelTests
         Assert.Equal("42", Text(run.Outputs[0]));
     }
 
+    [Fact]
+    public async Task Common_framework_namespaces_compile_and_others_are_one_framework_reference_away()
+    {
+        var kernel = new CSharpKernel(NotebookHarness.Scratch());
+        var common = await kernel.RunAsync("using System.Text.RegularExpressions;\nusing System.Numerics;\nRegex.IsMatch(\"a1\", \"[0-9]\") + \" \" + BigInteger.Pow(2, 70)", "cell1.csx", 1);
+        var framework = await kernel.RunAsync("#r \"System.Formats.Tar.dll\"\ntypeof(System.Formats.Tar.TarEntryType).Name", "cell2.csx", 2);
+
+        Assert.Equal("True 1180591620717411303424", Text(common.Outputs[0]));
+        Assert.Null(framework.Error);
+        Assert.Equal("TarEntryType", Text(framework.Outputs[0]));
+    }
+
     [Theory]
     [InlineData("#!whatever\n1", "#!whatever: unknown magic command.")]
     [InlineData("#!set --name x --value 1", "#!set: this Polyglot magic command is not supported by LossLab's engine.")]
