@@ -12,6 +12,7 @@ namespace LossLab.Benchmarks;
 /// multi-similarity 3.06 / 2.20 ms, circle 5.76 / 3.93, triplet + batch-hard 3.48 / 2.50, NT-Xent 32 × 8 ≈ 4,035 / 2,036,
 /// NT-Xent 128 × 2 396 / 229. Run: dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*PairLoss*'</summary>
 [InProcess]
+[MedianColumn]
 [WarmupCount(5)]
 [IterationCount(15)]
 [MinIterationTime(200)]
