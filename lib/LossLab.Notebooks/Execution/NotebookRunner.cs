@@ -74,8 +74,6 @@ public static class NotebookRunner
             if (failedCell is not null) break;
         }
         record.End(failedCell);
-        if (failure is not null && failedCell is not null)
-            failure = failure with { CellIndex = document.Cells.IndexOf(failedCell) + 1 };
         options.Progress?.Invoke(new RunEvent(options.InputPath, ran, codeCells.Count, stopwatch.Elapsed, true, failure is not null));
         return new RunResult(options.InputPath, options.OutputPath, ran, codeCells.Count, stopwatch.Elapsed, failure, allowed);
     }
