@@ -4,7 +4,8 @@ namespace LossLab.Evaluation;
 
 /// <summary>
 /// Area under the ROC curve of a binary task, as the Mann–Whitney statistic: AUROC = P(s⁺ &gt; s⁻) + ½·P(s⁺ = s⁻) over
-/// positive–negative pairs (Hanley and McNeil, Radiology 1982), computed from mid-ranks in O(N log N).
+/// positive–negative pairs (Hanley and McNeil, Radiology 1982), computed from mid-ranks in O(N log N) by
+/// <see cref="VerificationMetrics.RocAuc"/> after checking that the labels are 0/1 with both classes present.
 /// </summary>
 public static class Auroc
 {
@@ -23,17 +24,7 @@ public static class Auroc
         if (positives == 0 || negatives == 0)
             throw new ArgumentException($"labels must hold at least one positive and one negative; got {positives} and {negatives}.", nameof(labels));
         if (scores.Any(double.IsNaN)) throw new ArgumentException("scores must not be NaN.", nameof(scores));
-        var order = Enumerable.Range(0, scores.Length).OrderBy(i => scores[i]).ToArray();
-        double positiveRankSum = 0;
-        for (int start = 0; start < order.Length;)
-        {
-            int end = start;
-            while (end + 1 < order.Length && scores[order[end + 1]] == scores[order[start]]) end++;
-            double midRank = (start + end) / 2.0 + 1;                    // ranks are 1-based
-            for (int k = start; k <= end; k++) if (labels[order[k]] == 1) positiveRankSum += midRank;
-            start = end + 1;
-        }
-        return (positiveRankSum - positives * (positives + 1) / 2.0) / ((double)positives * negatives);
+        return VerificationMetrics.RocAuc(scores, labels.Select(l => l == 1).ToArray());
     }
 
     /// <summary>AUROC from (N) floating scores and (N) int64 0/1 labels.</summary>

@@ -49,6 +49,25 @@ public static class ClasswiseCalibration
         return diagram.Bins.Where(b => b.Count > 0).Select(b => Math.Abs(b.Accuracy - b.Confidence)).DefaultIfEmpty(0).Max();
     }
 
+    /// <summary>
+    /// The ECE split by the sign of each bin's gap, into over-confidence Over = Σ_b (n_b/N)·max(conf_b − acc_b, 0) and
+    /// under-confidence Under = Σ_b (n_b/N)·max(acc_b − conf_b, 0), so Over + Under = ECE (the reading of reliability
+    /// diagrams used to compare CE, focal and dual focal losses, e.g. Tao et al., ICML 2023, arXiv:2305.13665).
+    /// </summary>
+    public static (double Over, double Under) ConfidenceSplit(ReliabilityDiagramData diagram)
+    {
+        ArgumentNullException.ThrowIfNull(diagram);
+        int total = diagram.Count;
+        if (total == 0) return (0, 0);
+        double over = 0, under = 0;
+        foreach (var b in diagram.Bins.Where(b => b.Count > 0))
+        {
+            double gap = b.Confidence - b.Accuracy;
+            if (gap > 0) over += b.Count * gap; else under -= b.Count * gap;
+        }
+        return (over / total, under / total);
+    }
+
     static (double[] P, long[] Y, int N, int C) Read(Tensor probabilities, Tensor labels)
     {
         Guard.LogitsAndTargets(probabilities, labels, nameof(probabilities), nameof(labels));

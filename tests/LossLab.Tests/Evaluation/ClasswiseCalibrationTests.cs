@@ -44,6 +44,17 @@ public class ClasswiseCalibrationTests
     }
 
     [Fact]
+    public void Over_and_under_confidence_split_the_ece()
+    {
+        // Ten bins: 0.6 (wrong) over-confident by 0.6; 0.7, 0.8, 0.9 (right) under-confident by 0.3, 0.2, 0.1; one sample each.
+        var diagram = Calibration.ReliabilityDiagram(Probabilities, Labels, 10);
+        var (over, under) = ClasswiseCalibration.ConfidenceSplit(diagram);
+        Assert.Equal(0.6 / 4, over, 12);
+        Assert.Equal(0.6 / 4, under, 12);
+        Assert.Equal(diagram.ExpectedCalibrationError, over + under, 12);
+    }
+
+    [Fact]
     public void Bad_arguments_throw()
     {
         Assert.Equal("probabilities", Assert.Throws<ArgumentOutOfRangeException>(() => ClasswiseCalibration.ClasswiseEce(Probabilities * 3, Labels)).ParamName);
