@@ -1,3 +1,4 @@
+using Microsoft.FSharp.Core;
 using Plotly.NET;
 
 namespace LossLab.Plots;
@@ -8,10 +9,12 @@ public static class HeatmapChart
     /// <summary>
     /// A heatmap of <paramref name="z"/>[row, column]: columns along x (labelled by <paramref name="xLabels"/>), rows along
     /// y (labelled by <paramref name="yLabels"/>). With <paramref name="firstRowOnTop"/> (the default, as matrices are
-    /// printed) row 0 is drawn at the top.
+    /// printed) row 0 is drawn at the top. With <paramref name="showValues"/> each cell also prints its value, formatted
+    /// by the d3 format <paramref name="valueFormat"/> (e.g. ".2f"; null prints the value as is).
     /// </summary>
     public static GenericChart Create(double[,] z, IReadOnlyList<string>? xLabels = null, IReadOnlyList<string>? yLabels = null,
-        string? title = null, string? xTitle = null, string? yTitle = null, bool firstRowOnTop = true)
+        string? title = null, string? xTitle = null, string? yTitle = null, bool firstRowOnTop = true,
+        bool showValues = false, string? valueFormat = null)
     {
         ArgumentNullException.ThrowIfNull(z);
         int rows = z.GetLength(0), cols = z.GetLength(1);
@@ -29,19 +32,29 @@ public static class HeatmapChart
         var x = xLabels ?? Enumerable.Range(0, cols).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var y = yLabels ?? Enumerable.Range(0, rows).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var chart = Plotly.NET.CSharp.Chart.Heatmap<double, string, string, string>(zData: data, X: x.ToArray(), Y: y.ToArray(), ReverseYAxis: firstRowOnTop);
+        if (showValues)
+        {
+            var template = valueFormat is null ? "%{z}" : "%{z:" + valueFormat + "}";
+            chart = GenericChart.mapTrace(FSharpFunc<Trace, Trace>.FromConverter(trace =>
+            {
+                trace.SetProperty("texttemplate", template);
+                return trace;
+            }), chart);
+        }
         if (title is not null) chart = Plotly.NET.Chart.withTitle(title, null).Invoke(chart);
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: ChartLayout.Maybe(xTitle));
         return Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: ChartLayout.Maybe(yTitle));
     }
 
-    /// <summary>A heatmap of integer counts, e.g. a confusion matrix from <c>ClassificationMetrics.ConfusionMatrix</c>.</summary>
+    /// <summary>A heatmap of integer counts, e.g. a confusion matrix from <c>ClassificationMetrics.ConfusionMatrix</c>;
+    /// each cell prints its count unless <paramref name="showValues"/> is false.</summary>
     public static GenericChart Create(long[,] counts, IReadOnlyList<string>? xLabels = null, IReadOnlyList<string>? yLabels = null,
-        string? title = null, string? xTitle = null, string? yTitle = null, bool firstRowOnTop = true)
+        string? title = null, string? xTitle = null, string? yTitle = null, bool firstRowOnTop = true, bool showValues = true)
     {
         ArgumentNullException.ThrowIfNull(counts);
         var z = new double[counts.GetLength(0), counts.GetLength(1)];
         for (int r = 0; r < z.GetLength(0); r++)
             for (int c = 0; c < z.GetLength(1); c++) z[r, c] = counts[r, c];
-        return Create(z, xLabels, yLabels, title, xTitle, yTitle, firstRowOnTop);
+        return Create(z, xLabels, yLabels, title, xTitle, yTitle, firstRowOnTop, showValues);
     }
 }

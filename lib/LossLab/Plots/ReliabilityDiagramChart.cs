@@ -18,7 +18,7 @@ public static class ReliabilityDiagramChart
         var centres = bins.Select(b => (b.Lower + b.Upper) / 2).ToArray();
         var widths = bins.Select(b => Math.Max(b.Upper - b.Lower, 0.01)).ToArray();
         var accuracy = Plotly.NET.CSharp.Chart.Column<double, double, string>(
-            values: bins.Select(b => b.Accuracy).ToArray(), Keys: centres, Name: "Accuracy", MultiWidth: widths,
+            values: bins.Select(b => b.Accuracy).ToArray(), Keys: centres, Name: "Accuracy", MultiWidth: widths, Opacity: 0.75,
             MultiText: bins.Select(b => $"n = {b.Count}").ToArray());
         var confidence = Plotly.NET.CSharp.Chart.Point<double, double, string>(
             x: centres, y: bins.Select(b => b.Confidence).ToArray(), Name: "Mean confidence");

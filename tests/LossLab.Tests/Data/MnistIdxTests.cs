@@ -67,6 +67,19 @@ public class MnistIdxTests
     }
 
     [Fact]
+    public void Reads_a_60000_item_header()
+    {
+        // 60000 = 0x0000EA60: the full training set's count spans two header bytes
+        using var tmp = new TempFiles();
+        var images = tmp.Write("train-images-idx3-ubyte.gz", ImagesFile(60000, 2, 2, (i, p) => (byte)(i % 251)), gzip: true);
+        var labels = tmp.Write("train-labels-idx1-ubyte.gz", LabelsFile(60000, i => (byte)(i % 10)), gzip: true);
+        using var data = MnistIdx.Load(images, labels);
+        Assert.Equal(new long[] { 60000, 4 }, data.Features.shape);
+        Assert.Equal(59999 % 251 / 255f, data.Features[59999, 3].item<float>());
+        Assert.Equal(Enumerable.Repeat(6000L, 10), data.ClassCounts());
+    }
+
+    [Fact]
     public void Shipped_10k_subset_has_the_documented_classes()
     {
         using var data = MnistIdx.Load();

@@ -64,12 +64,18 @@ public class ProceduralGlyphsTests
         var many = ProceduralGlyphs.Prototypes(50);
         Assert.Equal(few, many[..3]);
         Assert.NotEqual(few[0], ProceduralGlyphs.Prototypes(1, prototypeSeed: 1)[0]);
+        // 200 classes: every pair of prototypes renders differently
+        var all = ProceduralGlyphs.Prototypes(200);
+        var images = all.Select(p => { var img = new double[256]; ProceduralGlyphs.Render(p, ProceduralGlyphs.StrokeHalfWidth, 16, img); return img; }).ToArray();
+        for (int a = 0; a < images.Length; a++)
+            for (int b = 0; b < a; b++)
+                Assert.True(images[a].Zip(images[b], (u, v) => (u - v) * (u - v)).Sum() > 1.0, $"prototypes {a} and {b} coincide");
     }
 
     [Fact]
     public void Difficulty_widens_classes_but_a_nearest_prototype_rule_still_separates_them()
     {
-        const int classes = 10, per = 40;
+        const int classes = 10, per = 30;
         using var clean = ProceduralGlyphs.Generate(classes, 1, 28, 0.0, 0, FeatureLayout.Flat);
         double Spread(double difficulty, out double accuracy)
         {

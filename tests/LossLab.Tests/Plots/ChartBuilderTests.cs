@@ -105,6 +105,12 @@ public class ChartBuilderTests
         Assert.Equal(new[] { "true 0", "true 1" }, trace.GetProperty("y").Strings());
         Assert.Equal("reversed", fig.Layout().Text("yaxis", "autorange"));
         Assert.Equal("predicted", fig.Layout().Text("xaxis", "title", "text"));
+        Assert.Equal("%{z}", trace.Text("texttemplate"));   // counts are printed in the cells
+        var plain = ChartJson.Of(HeatmapChart.Create(new double[,] { { 0.25 } })).Trace(0);
+        Assert.Null(plain.Text("texttemplate"));
+        Assert.Equal(new[] { "0" }, plain.GetProperty("x").Strings());
+        var formatted = ChartJson.Of(HeatmapChart.Create(new double[,] { { 0.25 } }, showValues: true, valueFormat: ".2f")).Trace(0);
+        Assert.Equal("%{z:.2f}", formatted.Text("texttemplate"));
         Assert.Equal("xLabels", Assert.Throws<ArgumentException>(() => HeatmapChart.Create(new double[2, 3], ["a"])).ParamName);
     }
 
