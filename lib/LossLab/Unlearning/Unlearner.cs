@@ -11,6 +11,9 @@ namespace LossLab.Unlearning;
 /// step, run the hooks' <c>AfterStep</c>. The model is changed in place. A non-finite loss ends the run before that
 /// step's update (recorded in <see cref="UnlearningRun.NonFiniteStep"/>), as gradient ascent can diverge.
 /// </summary>
+/// <remarks>It is a loop of its own rather than <see cref="LossLab.Training.Trainer"/> because unlearning methods need two
+/// things a training step does not offer: a hook after the optimizer step (SalUn keeps masked-out weights at θ₀) and
+/// objectives that write their own gradients (gradient projection); and each step draws from two data sets.</remarks>
 public static class Unlearner
 {
     /// <summary>Runs <paramref name="objective"/> on <paramref name="model"/> for <c>options.Steps</c> steps.</summary>
