@@ -11,9 +11,9 @@ public sealed record IdentityImages(TensorDataset Data, double[] Quality);
 /// Synthetic identities of varying image quality, a small stand-in for face-recognition data where the quality of a
 /// probe matters (AdaFace, Kim et al., CVPR 2022, arXiv:2204.00964). Identity c has a fixed smooth prototype image
 /// P_c (i.i.d. N(0, 1) pixels, 3×3 box-smoothed, standardised, mapped to 0.5 + 0.25·z and clipped to [0, 1]). An image of
-/// c draws a quality q ~ U(0, 1), shifts P_c by up to ±1 pixel (zero fill), degrades it by 2× down- and up-sampling
-/// (2×2 mean, then nearest) when q &lt; 0.3, adds Gaussian noise of σ = 0.1 + 0.6·(1 − q) and clips to [0, 1]. The same
-/// arguments always give the same images.
+/// c draws a quality q ~ U(0, 1), optionally shifts P_c by up to ±<c>maxShift</c> pixels (zero fill), degrades it by 2×
+/// down- and up-sampling (2×2 mean, then nearest) when q &lt; 0.3, adds Gaussian noise of σ = 0.1 + 0.6·(1 − q) and clips
+/// to [0, 1]. The same arguments always give the same images.
 /// </summary>
 public static class SyntheticIdentities
 {
@@ -31,11 +31,13 @@ public static class SyntheticIdentities
     /// <param name="seed">Seeds the qualities, shifts and noise.</param>
     /// <param name="side">Image side, an even number ≥ 4 (8).</param>
     /// <param name="prototypeSeed">Seeds the prototypes (0).</param>
-    public static IdentityImages Generate(int identities, int perIdentity, int seed, int side = 8, int prototypeSeed = 0)
+    /// <param name="maxShift">The largest random shift of the prototype in pixels, ≥ 0 (0: no shift).</param>
+    public static IdentityImages Generate(int identities, int perIdentity, int seed, int side = 8, int prototypeSeed = 0, int maxShift = 0)
     {
         if (identities < 1) throw new ArgumentOutOfRangeException(nameof(identities), identities, "identities must be at least 1.");
         if (perIdentity < 1) throw new ArgumentOutOfRangeException(nameof(perIdentity), perIdentity, "perIdentity must be at least 1.");
         if (side < 4 || side % 2 != 0) throw new ArgumentOutOfRangeException(nameof(side), side, "side must be an even number of at least 4.");
+        if (maxShift < 0) throw new ArgumentOutOfRangeException(nameof(maxShift), maxShift, "maxShift must be non-negative.");
         int pixels = side * side;
         long n = (long)identities * perIdentity;
         var features = new float[n * pixels];
@@ -52,7 +54,7 @@ public static class SyntheticIdentities
                 labels[i] = c;
                 double q = rng.NextDouble();
                 quality[i] = q;
-                int dy = rng.Next(-1, 2), dx = rng.Next(-1, 2);
+                int dy = maxShift > 0 ? rng.Next(-maxShift, maxShift + 1) : 0, dx = maxShift > 0 ? rng.Next(-maxShift, maxShift + 1) : 0;
                 for (int r = 0; r < side; r++)
                     for (int col = 0; col < side; col++)
                     {

@@ -42,6 +42,27 @@ public class SyntheticIdentitiesTests
     }
 
     [Fact]
+    public void Without_shift_a_high_quality_image_is_its_prototype_plus_clipped_noise()
+    {
+        var set = SyntheticIdentities.Generate(3, 50, seed: 2);
+        var x = set.Data.Features.data<float>().ToArray();
+        var y = set.Data.Labels.data<long>().ToArray();
+        // the residual of unclipped pixels of images with q ≥ 0.3 has standard deviation σ(q) = 0.1 + 0.6·(1 − q)
+        double sumZ2 = 0; int count = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (set.Quality[i] < SyntheticIdentities.LowResolutionBelow) continue;
+            var p = SyntheticIdentities.Prototype((int)y[i]);
+            double sigma = SyntheticIdentities.NoiseStd(set.Quality[i]);
+            for (int k = 0; k < 64; k++)
+                if (x[i * 64 + k] > 0 && x[i * 64 + k] < 1 && p[k] > 3 * sigma && p[k] < 1 - 3 * sigma)
+                { double z = (x[i * 64 + k] - p[k]) / sigma; sumZ2 += z * z; count++; }
+        }
+        Assert.True(count > 200, $"only {count} unclipped pixels");
+        Assert.InRange(Math.Sqrt(sumZ2 / count), 0.85, 1.1);
+    }
+
+    [Fact]
     public void Low_quality_images_are_further_from_their_prototype()
     {
         var set = SyntheticIdentities.Generate(20, 30, seed: 4);
@@ -63,5 +84,6 @@ public class SyntheticIdentitiesTests
         Assert.Equal("identities", Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticIdentities.Generate(0, 2, 1)).ParamName);
         Assert.Equal("perIdentity", Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticIdentities.Generate(2, 0, 1)).ParamName);
         Assert.Equal("side", Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticIdentities.Generate(2, 2, 1, side: 7)).ParamName);
+        Assert.Equal("maxShift", Assert.Throws<ArgumentOutOfRangeException>(() => SyntheticIdentities.Generate(2, 2, 1, maxShift: -1)).ParamName);
     }
 }
