@@ -8,8 +8,15 @@ using LossLab.Training.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorDataset = LossLab.Data.TensorDataset;
+using static LossLab.Benchmarks.TrainingBenchmarkToolchain;
 
 namespace LossLab.Benchmarks;
+
+static class TrainingBenchmarkToolchain
+{
+    /// <summary>In-process (the natives of the build output, already patched), with room for a loaded shared machine.</summary>
+    internal static readonly InProcessEmitToolchain LongInProcess = new(TimeSpan.FromMinutes(30), logOutput: true);
+}
 
 /// <summary>
 /// One training step (Adam, lr 10⁻³, cross-entropy, shuffled mini-batches taken from a TensorDataset) of the small MLP
@@ -90,7 +97,7 @@ public class TrainingBenchmarks
     {
         public ShortInProcess()
         {
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)
+            AddJob(Job.Default.WithToolchain(LongInProcess)
                 .WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(9).WithId("short-inprocess"));
             AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
             AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
@@ -110,6 +117,10 @@ public class TrainingMemoryBenchmark
 {
     const int Steps = 10_000, Every = 500, Batch = 128, BatchesPerEpoch = 50;
 
+    /// <summary>"trainer": through <see cref="Trainer"/>; "bare": the same steps in a bare TorchSharp loop, for comparison.</summary>
+    [Params("trainer", "bare")]
+    public string Loop { get; set; } = "trainer";
+
     Mlp model = null!;
     optim.Optimizer optimizer = null!;
     Trainer trainer = null!;
@@ -128,18 +139,43 @@ public class TrainingMemoryBenchmark
         trainer = new Trainer(model, optimizer, Objectives.CrossEntropy(model)) { Progress = probe, ProgressEvery = Every };
         samples.Add((0, RssMiB()));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        trainer.Fit(data, Steps / BatchesPerEpoch, Batch);
+        if (Loop == "trainer") trainer.Fit(data, Steps / BatchesPerEpoch, Batch);
+        else BareLoop(probe);
         double seconds = clock.Elapsed.TotalSeconds;
         var afterWarm = samples.Where(s => s.Step >= 1000).Select(s => s.RssMiB).ToArray();
         double growth = afterWarm.Max() / afterWarm.Min() - 1;
-        foreach (var (step, rss) in samples) Console.WriteLine($"// RSS step {step,6}: {rss:F1} MiB");
-        Console.WriteLine($"// RSS from step 1,000 to {Steps:N0}: min {afterWarm.Min():F1} MiB, max {afterWarm.Max():F1} MiB, spread {100 * growth:F1}%; {Steps / seconds:F0} steps/s");
+        foreach (var (step, rss) in samples) Console.WriteLine($"// RSS {Loop} step {step,6}: {rss:F1} MiB");
+        Console.WriteLine($"// RSS {Loop} managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        Console.WriteLine($"// RSS {Loop} from step 1,000 to {Steps:N0}: min {afterWarm.Min():F1} MiB, max {afterWarm.Max():F1} MiB, spread {100 * growth:F1}%; {Steps / seconds:F0} steps/s");
         string dir = Path.Combine(FindRepoRoot(), "artifacts", "benchmarks");
-        AtomicFile.WriteAllText(Path.Combine(dir, "training-memory.json"), JsonSerializer.Serialize(new
+        AtomicFile.WriteAllText(Path.Combine(dir, $"training-memory-{Loop}.json"), JsonSerializer.Serialize(new
         {
-            steps = Steps, batch = Batch, model = "64-256-10", threads = 1, stepsPerSecond = Steps / seconds,
+            loop = Loop, steps = Steps, batch = Batch, model = "64-256-10", threads = 1, stepsPerSecond = Steps / seconds,
             rssMiB = samples.Select(s => new { step = s.Step, rss = s.RssMiB }), spreadFromStep1000 = growth,
         }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    void BareLoop(IProgress<TrainingProgress> probe)
+    {
+        using var shuffler = Seeds.Generator(0);
+        long step = 0;
+        model.train();
+        while (step < Steps)
+        {
+            using var batches = data.Batches(Batch, shuffle: true, generator: shuffler).GetEnumerator();
+            while (true)
+            {
+                using var scope = NewDisposeScope();
+                if (!batches.MoveNext()) break;
+                var (x, y) = batches.Current;
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(model.forward(x), y);
+                loss.backward();
+                optimizer.step();
+                loss.item<float>();
+                if (++step % Every == 0) probe.Report(new TrainingProgress(step, Steps, 0, 1, 0, 0, TimeSpan.Zero, 0, null));
+            }
+        }
     }
 
     [GlobalCleanup]
@@ -180,7 +216,89 @@ public class TrainingMemoryBenchmark
     {
         public SingleRun()
         {
-            AddJob(Job.Dry.WithToolchain(InProcessEmitToolchain.Instance).WithId("memory"));
+            AddJob(Job.Dry.WithToolchain(LongInProcess).WithId("memory"));
+            AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
+            AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
+        }
+    }
+}
+
+/// <summary>
+/// The same comparison as <see cref="TrainingBenchmarks"/>, measured as interleaved pairs so that a shared machine's
+/// changing load hits both sides alike: each round times one epoch through the <see cref="Trainer"/> and one through the
+/// bare loop (alternating which goes first), and the result is the median of the per-round speed ratios. The
+/// [GlobalSetup] prints the medians and writes artifacts/benchmarks/training-paired-{model}-{threads}.json.
+///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*TrainingPaired*'
+/// </summary>
+[Config(typeof(PairedRun))]
+public class TrainingPairedBenchmark
+{
+    [Params("small", "big")]
+    public string Model { get; set; } = "small";
+
+    [Params(1, 2)]
+    public int ThreadCount { get; set; } = 1;
+
+    readonly TrainingBenchmarks sides = new();
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        sides.Model = Model;
+        sides.ThreadCount = ThreadCount;
+        sides.Setup();
+        int rounds = Model == "small" ? 60 : 8;
+        for (int i = 0; i < 3; i++) { sides.Library(); sides.Bare(); }   // warm-up
+        var library = new List<double>();
+        var bare = new List<double>();
+        var ratios = new List<double>();
+        var clock = new System.Diagnostics.Stopwatch();
+        for (int r = 0; r < rounds; r++)
+        {
+            double lib = 0, bar = 0;
+            for (int k = 0; k < 2; k++)
+            {
+                bool libraryTurn = (r + k) % 2 == 0;
+                clock.Restart();
+                if (libraryTurn) sides.Library(); else sides.Bare();
+                double rate = TrainingBenchmarks.StepsPerEpoch / clock.Elapsed.TotalSeconds;
+                if (libraryTurn) lib = rate; else bar = rate;
+            }
+            library.Add(lib);
+            bare.Add(bar);
+            ratios.Add(lib / bar);
+        }
+        static double Median(List<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
+        string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+        Console.WriteLine($"// PAIRED {Model} threads={ThreadCount}: library {Median(library):F1} steps/s, bare {Median(bare):F1} steps/s, " +
+                          $"median ratio {Median(ratios):F3} over {rounds} rounds; loadavg {load}");
+        string dir = Path.Combine(Root(), "artifacts", "benchmarks");
+        AtomicFile.WriteAllText(Path.Combine(dir, $"training-paired-{Model}-{ThreadCount}.json"), JsonSerializer.Serialize(new
+        {
+            model = Model, threads = ThreadCount, rounds, stepsPerRound = TrainingBenchmarks.StepsPerEpoch,
+            libraryMedianStepsPerSecond = Median(library), bareMedianStepsPerSecond = Median(bare), medianRatio = Median(ratios),
+            loadavg = load, library, bare,
+        }, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => sides.Cleanup();
+
+    [Benchmark(OperationsPerInvoke = TrainingBenchmarks.StepsPerEpoch)]
+    public long LibraryEpoch() => sides.Library();
+
+    static string Root()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Notebooks.sln"))) return d.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+
+    sealed class PairedRun : ManualConfig
+    {
+        public PairedRun()
+        {
+            AddJob(Job.Dry.WithToolchain(LongInProcess).WithId("paired"));
             AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance);
             AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
         }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LossLab.Notebooks.Documents;
 using LossLab.Notebooks.Execution;
 
@@ -37,4 +38,54 @@ static class NotebookHarness
         });
         return (result, IpynbFormat.Read(output));
     }
+
+    /// <summary>A code cell in Polyglot's layout.</summary>
+    public static JsonObject Code(string source, params string[] tags)
+    {
+        var metadata = new JsonObject
+        {
+            ["dotnet_interactive"] = new JsonObject { ["language"] = "csharp" },
+            ["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" },
+        };
+        if (tags.Length > 0) metadata["tags"] = new JsonArray(tags.Select(t => (JsonNode?)t).ToArray());
+        return new JsonObject
+        {
+            ["cell_type"] = "code", ["execution_count"] = null, ["id"] = NotebookCell.NewId(), ["metadata"] = metadata,
+            ["outputs"] = new JsonArray(), ["source"] = JsonText.Lines(source),
+        };
+    }
+
+    /// <summary>A markdown cell.</summary>
+    public static JsonObject Markdown(string source) =>
+        new() { ["cell_type"] = "markdown", ["id"] = NotebookCell.NewId(), ["metadata"] = new JsonObject(), ["source"] = JsonText.Lines(source) };
+
+    /// <summary>A Polyglot C# notebook of <paramref name="cells"/>, as .ipynb text.</summary>
+    public static string Notebook(params JsonObject[] cells) => JsonText.Write(new JsonObject
+    {
+        ["cells"] = new JsonArray(cells.Select(c => (JsonNode?)c).ToArray()),
+        ["metadata"] = new JsonObject
+        {
+            ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = ".net-csharp" },
+            ["language_info"] = new JsonObject { ["name"] = "C#" },
+            ["polyglot_notebook"] = new JsonObject
+            {
+                ["kernelInfo"] = new JsonObject
+                {
+                    ["defaultKernelName"] = "csharp",
+                    ["items"] = new JsonArray(new JsonObject { ["aliases"] = new JsonArray(), ["name"] = "csharp" }),
+                },
+            },
+        },
+        ["nbformat"] = 4,
+        ["nbformat_minor"] = 5,
+    }) + "\n";
+
+    /// <summary>The text of an output: stream text or the given MIME type's data.</summary>
+    public static string Text(JsonNode? output, string mime = "text/plain") =>
+        output!["output_type"]!.GetValue<string>() switch
+        {
+            "stream" => JsonText.JoinLines(output["text"]),
+            "error" => output["evalue"]!.GetValue<string>(),
+            _ => JsonText.JoinLines(output["data"]![mime]),
+        };
 }

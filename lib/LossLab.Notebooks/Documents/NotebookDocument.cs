@@ -62,7 +62,7 @@ public sealed class NotebookDocument
     }
 
     /// <summary>Upgrades the notebook to what Polyglot writes: nbformat 4.5, an id on every cell, C# kernelspec and
-    /// polyglot_notebook metadata when missing, <c>language_info.name</c> "C#", and the kernel on every code cell.
+    /// polyglot_notebook metadata when missing, sources as line arrays, <c>language_info.name</c> "C#", and the kernel on every code cell.
     /// Existing metadata is kept.</summary>
     public void NormalizeForPolyglot()
     {
@@ -85,6 +85,7 @@ public sealed class NotebookDocument
         var seen = new HashSet<string>();
         foreach (var cell in Cells)
         {
+            if (cell.Json["source"] is JsonValue) cell.Source = cell.Source;
             if (cell.Id is not { } id || !seen.Add(id))
             {
                 string fresh;

@@ -7,8 +7,9 @@ public sealed record RunResult(string InputPath, string OutputPath, int CellsRun
     public bool Succeeded => Failure is null;
 }
 
-/// <summary>Why a run failed (papermill's <c>PapermillExecutionError</c>): the cell's position (1-based) in the executed
-/// notebook, id, execution count, and the error. <see cref="CellIndex"/> is 0 for failures before any cell ran.</summary>
+/// <summary>Why a run failed (papermill's <c>PapermillExecutionError</c>): the cell's position (1-based) in the notebook as
+/// run (after parameter injection, before the error markers; the <c>cellN.csx</c> of its traceback), id, execution count,
+/// and the error. <see cref="CellIndex"/> is 0 for failures before any cell ran.</summary>
 public sealed record NotebookFailure(int CellIndex, string? CellId, int? ExecutionCount, string Name, string Value, IReadOnlyList<string> Traceback)
 {
     /// <summary>One line for logs: which cell and what went wrong.</summary>

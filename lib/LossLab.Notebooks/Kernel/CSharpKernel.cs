@@ -33,6 +33,17 @@ public sealed class CSharpKernel
     /// <summary>Environment variable holding the number of torch threads a kernel sets at start (used by <c>losslab run --jobs</c>).</summary>
     public const string TorchThreadsVariable = "LOSSLAB_TORCH_THREADS";
 
+    /// <summary>Framework assemblies referenced by every kernel besides those already loaded.</summary>
+    static readonly string[] FrameworkReferences =
+    [
+        "netstandard", "mscorlib", "System.Runtime", "System.Collections", "System.Collections.Concurrent", "System.Console",
+        "System.Linq", "System.Linq.Expressions", "System.Memory", "System.Numerics.Vectors", "System.Runtime.Numerics",
+        "System.Text.RegularExpressions", "System.Text.Json", "System.Threading", "System.Threading.Tasks", "System.ObjectModel",
+        "System.ComponentModel.Primitives", "System.Diagnostics.Process", "System.IO.Compression", "System.Net.Http",
+        "System.Net.Primitives", "System.Private.Uri", "System.Xml.ReaderWriter", "System.Xml.Linq", "System.Data.Common",
+        "System.Security.Cryptography", "System.Runtime.InteropServices",
+    ];
+
     static readonly SemaphoreSlim CellGate = new(1, 1);
     static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
@@ -50,7 +61,8 @@ public sealed class CSharpKernel
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithReferences(References.Value)
             .WithImports(DefaultImports)
-            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(WorkingDirectory).WithSearchPaths(WorkingDirectory))
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(WorkingDirectory)
+                .WithSearchPaths(WorkingDirectory, System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()))
             .WithSourceResolver(new SourceFileResolver([], WorkingDirectory))
             .WithEmitDebugInformation(true)
             .WithFileEncoding(System.Text.Encoding.UTF8);
@@ -189,10 +201,11 @@ public sealed class CSharpKernel
             .Where(a => !a.IsDynamic && a.Location.Length > 0)
             .GroupBy(a => a.GetName().Name)
             .Select(g => g.First());
-        var trusted = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string)?.Split(Path.PathSeparator) ?? [];
-        var paths = assemblies.Select(a => a.Location)
-            .Concat(trusted.Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll"))
-            .DistinctBy(p => Path.GetFileName(p));
+        // The loaded assemblies plus the framework assemblies cells commonly use; each extra reference slows every
+        // cell's compilation, so the rest of the framework is one #r "System.X.dll" away (resolved from the runtime folder).
+        var runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory();
+        var framework = FrameworkReferences.Select(name => Path.Combine(runtime, name + ".dll")).Where(File.Exists);
+        var paths = assemblies.Select(a => a.Location).Concat(framework).DistinctBy(p => Path.GetFileName(p));
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }
 

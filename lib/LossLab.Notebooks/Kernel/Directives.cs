@@ -60,7 +60,8 @@ public static partial class Directives
                 else if (reference.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
                 {
                     var full = Path.GetFullPath(Path.Combine(workingDirectory, reference));
-                    if (!File.Exists(full)) errors.Add((i + 1, $"#r \"{reference}\": no such file: {full} (paths are relative to the notebook's folder)."));
+                    var framework = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), Path.GetFileName(reference));
+                    if (!File.Exists(full) && !(reference == Path.GetFileName(reference) && File.Exists(framework))) errors.Add((i + 1, $"#r \"{reference}\": no such file: {full} (paths are relative to the notebook's folder)."));
                 }
             }
             else if ((m = Include().Match(bare)).Success)

@@ -7,8 +7,12 @@ public sealed record SiteClaim(string Id, string Paper, string Claim, string Exp
     string Scale, IReadOnlyDictionary<string, double> Values);
 
 /// <summary>An executed notebook as the site sees it: where it sits, what it is called, how its run went, its claims.</summary>
-public sealed class SiteNotebook
+public sealed partial class SiteNotebook
 {
+    // A full stop that ends a sentence: not after "al", "e.g", "i.e", "cf" or "vs", and followed by a capital.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<!\b(?:al|e\.g|i\.e|cf|vs|Fig|Eq))\.(?=\s+[A-Z(])")]
+    private static partial System.Text.RegularExpressions.Regex SentenceEnd();
+
     SiteNotebook(string relativePath, JsonObject json)
     {
         RelativePath = relativePath.Replace('\\', '/');
@@ -94,26 +98,26 @@ public sealed class SiteNotebook
             if (l.StartsWith("# ")) { title = l[2..].Trim(); i++; }
             break;
         }
-        var paragraph = new List<string>();
-        for (; i < lines.Length; i++)
-        {
-            var l = lines[i].Trim();
-            if (l.Length == 0) { if (paragraph.Count > 0) break; continue; }
-            if (l.StartsWith('#') || l.StartsWith('|') || l.StartsWith("```") || l.StartsWith("- ") || l.StartsWith("* "))
-            { if (paragraph.Count > 0) break; continue; }
-            paragraph.Add(l);
-        }
-        var summary = PlainText(string.Join(" ", paragraph));
-        int stop = summary.IndexOf(". ", StringComparison.Ordinal);
-        if (stop > 0 && stop < 200) summary = summary[..(stop + 1)];
-        else if (summary.Length > 200) summary = summary[..197].TrimEnd() + "…";
+        // Top-level paragraphs after the title (list items and quotes aside); one that opens with a bold lead-in
+        // ("**Papers.** …") is a section, not the summary.
+        var restText = string.Join("\n", lines.Skip(i));
+        var rest = Markdig.Markdown.Parse(restText);
+        string Text(Markdig.Syntax.ParagraphBlock p) =>
+            string.Join(" ", restText.Substring(p.Span.Start, p.Span.Length).Split('\n').Select(l => l.Trim()));
+        var chosen = rest.OfType<Markdig.Syntax.ParagraphBlock>().Select(Text).FirstOrDefault(p => p.Length > 0 && !p.StartsWith("**", StringComparison.Ordinal))
+                     ?? rest.OfType<Markdig.Syntax.ListBlock>().SelectMany(l => Markdig.Syntax.MarkdownObjectExtensions.Descendants<Markdig.Syntax.ParagraphBlock>(l)).Select(Text).FirstOrDefault()
+                     ?? "";
+        var summary = PlainText(chosen);
+        var end = SentenceEnd().Match(summary);
+        if (end.Success && end.Index < 200) summary = summary[..(end.Index + 1)];
+        else if (summary.Length > 200) summary = summary[..summary.LastIndexOf(' ', 197)].TrimEnd(',', ';', ':') + " …";
         return (PlainText(title), summary);
     }
 
     static string PlainText(string markdown)
     {
         var s = System.Text.RegularExpressions.Regex.Replace(markdown, @"\[([^\]]*)\]\([^)]*\)", "$1");
-        return s.Replace("**", "").Replace("__", "").Replace("`", "");
+        return s.Replace("*", "").Replace("`", "");
     }
 
     static IReadOnlyList<SiteClaim> ReadClaims(JsonArray cells)

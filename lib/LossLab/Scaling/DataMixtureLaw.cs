@@ -6,7 +6,9 @@ namespace LossLab.Scaling;
 /// weights h (h_j ≥ 0, Σ h_j = 1). Parameters in order E, A, alpha, B, beta, then C_1…C_k and gamma_1…gamma_k; E, A, B and
 /// the C_j are fitted in log space. Inputs N, D, h_1…h_k.
 /// </summary>
-/// <remarks>Domains with h_j = 0 contribute nothing to Σ_j C_j·h_j^γ_j (γ_j &gt; 0 assumed); at least one weight must be positive.</remarks>
+/// <remarks>Domains with h_j = 0 contribute nothing to Σ_j C_j·h_j^γ_j (γ_j &gt; 0 assumed); at least one weight must be positive.
+/// The paper also has a "joint" variant with mixture-dependent exponents, not implemented here; the additive form above
+/// has not been checked term by term against the paper's equations.</remarks>
 public sealed class DataMixtureLaw : ScalingLaw
 {
     /// <summary>Declares the law for <paramref name="domains"/> ≥ 1 domains.</summary>

@@ -14,7 +14,8 @@ namespace LossLab.Training;
 /// it runs the evaluations (model in eval mode, no gradients). It records a <see cref="TrainingHistory"/>, reports
 /// <see cref="TrainingProgress"/>, and with a <see cref="CheckpointPath"/> writes model, optimizer, step counters, the
 /// shuffling generator and torch's global generator atomically, so a killed run resumes where its last checkpoint was
-/// and ends with the same parameters, bit for bit on the CPU, as an uninterrupted run.
+/// and ends with the same parameters, bit for bit on the CPU, as an uninterrupted run. An objective or clipper with state
+/// of its own joins the checkpoint by implementing <see cref="ICheckpointable"/>.
 /// </summary>
 public sealed class Trainer
 {
@@ -114,6 +115,8 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(data);
         if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be non-negative.");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
+        if (ProgressEvery < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEvery), ProgressEvery, "ProgressEvery must be at least 1.");
+        if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "CheckpointEvery must be non-negative.");
         long batchesPerEpoch = DropLast ? data.Count / batchSize : (data.Count + batchSize - 1) / batchSize;
         if (batchesPerEpoch == 0)
             throw new ArgumentOutOfRangeException(nameof(data),
@@ -275,6 +278,8 @@ public sealed class Trainer
             model.save(w);
             helper.save_state_dict(w);
             History.Write(w);
+            (objective as ICheckpointable)?.SaveState(w);
+            (Clipper as ICheckpointable)?.SaveState(w);
         });
     }
 
@@ -302,6 +307,8 @@ public sealed class Trainer
         model.load(r);
         helper.load_state_dict(r);
         History.Read(r);
+        (objective as ICheckpointable)?.LoadState(r);
+        (Clipper as ICheckpointable)?.LoadState(r);
         EnsureShuffler();
         ReplaceEpochStartState(torch.tensor(shuffleState, dtype: ScalarType.Byte));
         using var global = torch.tensor(globalState, dtype: ScalarType.Byte);

@@ -5,7 +5,7 @@ namespace LossLab.Unlearning;
 /// <summary>
 /// The common two-term unlearning objective L = a·mean_{D_f batch} ℓ_forget + b·CE(D_r batch): gradient ascent (a = 1,
 /// b = 0, ℓ = −CE), GradDiff (b = λ), NegGrad+ (a = 1 − β, b = β), random labels, inverted hinge, FLAT, fine-tuning
-/// (a = 0) and retraining (fine-tuning a fresh model). Built by <see cref="Objectives"/>.
+/// (a = 0) and retraining (fine-tuning a fresh model). Built by <see cref="UnlearningObjectives"/>.
 /// </summary>
 public sealed class ForgetRetainObjective : IUnlearningObjective
 {

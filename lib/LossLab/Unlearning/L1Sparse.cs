@@ -17,7 +17,7 @@ public sealed class L1Sparse : IUnlearningObjective
         if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, "totalSteps must be ≥ 1.");
         TotalSteps = totalSteps;
         Gamma = Guard.NonNegative(gamma, nameof(gamma));
-        Inner = inner ?? Objectives.FineTune();
+        Inner = inner ?? UnlearningObjectives.FineTune();
     }
 
     /// <summary>T.</summary>

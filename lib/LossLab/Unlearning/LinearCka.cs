@@ -11,6 +11,15 @@ namespace LossLab.Unlearning;
 /// </summary>
 public static class LinearCka
 {
+    /// <summary>CKA between two models' representations of the same <paramref name="data"/>, e.g. the penultimate
+    /// features of an unlearned model and of the original.</summary>
+    public static double BetweenModels(Func<Tensor, Tensor> featuresA, nn.Module modelA, Func<Tensor, Tensor> featuresB, nn.Module modelB,
+        LossLab.Data.TensorDataset data)
+    {
+        using var scope = NewDisposeScope();
+        return Compute(ModelOutputs.Apply(featuresA, modelA, data), ModelOutputs.Apply(featuresB, modelB, data));
+    }
+
     /// <summary>CKA(X, Y), computed in float64. Constant features on either side give an error.</summary>
     public static double Compute(Tensor x, Tensor y)
     {

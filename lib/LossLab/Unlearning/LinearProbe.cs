@@ -57,6 +57,20 @@ public static class LinearProbe
         return new LinearProbeResult(accuracy, perClass, iterations);
     }
 
+    /// <summary>Fits the probe on frozen features of a model: <paramref name="features"/> (e.g. <c>mlp.Features</c>, the
+    /// penultimate representation) evaluated without gradients on <paramref name="train"/> and <paramref name="test"/>.</summary>
+    public static LinearProbeResult OnFeatures(Func<Tensor, Tensor> features, nn.Module model, LossLab.Data.TensorDataset train,
+        LossLab.Data.TensorDataset test, int numClasses, double l2 = 1e-3, int maxIterations = 200)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        using var scope = NewDisposeScope();
+        var trainFeatures = ModelOutputs.Apply(features, model, train);
+        var testFeatures = ModelOutputs.Apply(features, model, test);
+        return Fit(trainFeatures, train.Labels.cpu().to_type(ScalarType.Int64), testFeatures, test.Labels.cpu().to_type(ScalarType.Int64),
+            numClasses, l2, maxIterations);
+    }
+
     /// <summary>The fitted (W, b) on standardised features (float64 CPU tensors in the caller's scope), for tests.</summary>
     internal static (Tensor W, Tensor B, int Iterations) Train(Tensor features, Tensor labels, int numClasses, double l2,
         int maxIterations, out Tensor mean, out Tensor std)

@@ -21,7 +21,10 @@ public static class MembershipInference
         var logits = ModelOutputs.Logits(model, data);
         var labels = data.Labels.cpu().to_type(ScalarType.Int64);
         Guard.LogitsAndTargets(logits, labels, "logits", nameof(data));
-        return nn.functional.softmax(logits, 1).gather(1, labels.unsqueeze(1)).squeeze(1).data<double>().ToArray();
+        var confidence = nn.functional.softmax(logits, 1).gather(1, labels.unsqueeze(1)).squeeze(1).data<double>().ToArray();
+        if (confidence.Any(v => !double.IsFinite(v)))
+            throw new InvalidOperationException("The model's outputs are not finite on the data (it diverged); its membership cannot be audited.");
+        return confidence;
     }
 
     /// <summary>Per-sample cross-entropy −log pθ(yᵢ|xᵢ) (float64).</summary>

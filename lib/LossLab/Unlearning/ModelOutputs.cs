@@ -39,19 +39,11 @@ public static class ModelOutputs
         }
     }
 
-    /// <summary>Accuracy in percent (0–100) of logits (N, C) against labels (N); 0 samples is an error.</summary>
-    internal static double AccuracyPercent(Tensor logits, Tensor labels)
-    {
-        Guard.LogitsAndTargets(logits, labels, nameof(logits), nameof(labels));
-        if (labels.shape[0] == 0) throw new ArgumentException("labels must hold at least one sample.", nameof(labels));
-        using var scope = NewDisposeScope();
-        return 100.0 * logits.argmax(1).eq(labels.to(logits.device)).to_type(ScalarType.Float64).mean().item<double>();
-    }
-
     /// <summary>Accuracy in percent of <paramref name="model"/> on <paramref name="data"/>.</summary>
-    internal static double AccuracyPercent(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    /// <remarks>SalUn reports accuracies in percent; this is <see cref="LossLab.Evaluation.ClassificationMetrics.Accuracy(Tensor, Tensor)"/> × 100.</remarks>
+    public static double AccuracyPercent(nn.Module<Tensor, Tensor> model, TensorDataset data)
     {
         using var scope = NewDisposeScope();
-        return AccuracyPercent(Logits(model, data), data.Labels.cpu());
+        return 100.0 * LossLab.Evaluation.ClassificationMetrics.Accuracy(Logits(model, data), data.Labels.cpu());
     }
 }

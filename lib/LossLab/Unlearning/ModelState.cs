@@ -29,6 +29,20 @@ public static class ModelState
         }
     }
 
+    /// <summary>A new model from <paramref name="factory"/> holding a copy of <paramref name="model"/>'s state, e.g. the
+    /// frozen teacher of <see cref="Scrub"/> or the original model kept for comparisons.</summary>
+    public static TModule Copy<TModule>(TModule model, Func<TModule> factory) where TModule : nn.Module
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(factory);
+        var copy = factory();
+        var state = Snapshot(model);
+        try { Load(copy, state); }
+        finally { Dispose(state); }
+        if (model.training) copy.train(); else copy.eval();
+        return copy;
+    }
+
     /// <summary>Frees the tensors of a snapshot.</summary>
     public static void Dispose(IDictionary<string, Tensor> state)
     {

@@ -5,7 +5,7 @@ namespace LossLab.Unlearning;
 
 /// <summary>
 /// SalUn (Fan et al. 2024, "SalUn: Empowering Machine Unlearning via Gradient-based Weight Saliency", arXiv:2310.12508):
-/// random labelling (<see cref="Objectives.RandomLabels"/>: CE to uniform random labels on D_f plus CE on D_r) restricted
+/// random labelling (<see cref="UnlearningObjectives.RandomLabels"/>: CE to uniform random labels on D_f plus CE on D_r) restricted
 /// to the salient weights, m = 1[|∇θ ℓ_f(θ₀)| in the top fraction], θ ← θ₀ + m ⊙ Δθ: gradients are masked and
 /// masked-out weights stay at θ₀ (<see cref="MaskedUpdate"/>).
 /// </summary>
@@ -23,7 +23,7 @@ public static class SalUn
         int numClasses, UnlearningOptions options, double fraction = 0.5, long seed = 0)
     {
         var mask = SaliencyMask.Compute(model, forget, fraction);
-        var method = new UnlearningMethod("SalUn", Objectives.RandomLabels(numClasses, seed), options, [new MaskedUpdate(mask)]);
+        var method = new UnlearningMethod("SalUn", UnlearningObjectives.RandomLabels(numClasses, seed), options, [new MaskedUpdate(mask)]);
         return (method, mask);
     }
 }

@@ -8,8 +8,12 @@ namespace LossLab.Unlearning;
 /// The one loop that runs every unlearning method: a fixed budget of SGD steps, each in its own dispose scope, on one
 /// forget and one retain mini-batch. A step: zero the gradients, compute the objective's loss and back-propagate it (or
 /// let an <see cref="IGradientObjective"/> write the gradients), run the hooks' <c>AfterBackward</c>, take the optimizer
-/// step, run the hooks' <c>AfterStep</c>. The model is changed in place.
+/// step, run the hooks' <c>AfterStep</c>. The model is changed in place. A non-finite loss ends the run before that
+/// step's update (recorded in <see cref="UnlearningRun.NonFiniteStep"/>), as gradient ascent can diverge.
 /// </summary>
+/// <remarks>It is a loop of its own rather than <see cref="LossLab.Training.Trainer"/> because unlearning methods need two
+/// things a training step does not offer: a hook after the optimizer step (SalUn keeps masked-out weights at θ₀) and
+/// objectives that write their own gradients (gradient projection); and each step draws from two data sets.</remarks>
 public static class Unlearner
 {
     /// <summary>Runs <paramref name="objective"/> on <paramref name="model"/> for <c>options.Steps</c> steps.</summary>
@@ -36,6 +40,7 @@ public static class Unlearner
             throw new ArgumentException("forget is empty and there is no retain batch.", nameof(forget));
 
         var watch = Stopwatch.StartNew();
+        int? nonFiniteStep = null;
         var losses = new List<double>(options.Steps);
         var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = optim.SGD(parameters, options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
@@ -52,22 +57,33 @@ public static class Unlearner
                 retain.Features.index_select(0, ri), retain.Labels.index_select(0, ri), step, fi);
             optimizer.zero_grad();
             Tensor loss;
-            if (objective is IGradientObjective gradientObjective) loss = gradientObjective.Backward(model, batch);
+            double value;
+            if (objective is IGradientObjective gradientObjective)
+            {
+                loss = gradientObjective.Backward(model, batch);
+                value = loss.to_type(ScalarType.Float64).item<double>();
+            }
             else
             {
                 loss = objective.Loss(model, batch);
                 if (loss.numel() != 1) throw new InvalidOperationException($"{objective.Name} returned a loss of shape {Guard.Shape(loss)}; a scalar is required.");
-                loss.backward();
+                value = loss.detach().to_type(ScalarType.Float64).item<double>();
+                if (double.IsFinite(value)) loss.backward();
+            }
+            if (!double.IsFinite(value))
+            {
+                nonFiniteStep = step;   // stop before stepping: the parameters are those that gave the last finite loss and one more step
+                break;
             }
             foreach (var hook in hooks) hook.AfterBackward(model, batch);
             optimizer.step();
             foreach (var hook in hooks) hook.AfterStep(model, batch);
-            losses.Add(loss.detach().to_type(ScalarType.Float64).item<double>());
+            losses.Add(value);
             onStep?.Invoke(step, model);
         }
         model.eval();
         watch.Stop();
-        return new UnlearningRun(objective.Name, losses, watch.Elapsed);
+        return new UnlearningRun(objective.Name, losses, watch.Elapsed, nonFiniteStep);
     }
 
     /// <summary>Retrain, the oracle: fine-tune a freshly initialised <paramref name="freshModel"/> on D_r alone for
@@ -76,6 +92,6 @@ public static class Unlearner
     {
         ArgumentNullException.ThrowIfNull(retain);
         using var noForget = new TensorDataset(retain.Features.narrow(0, 0, 0).clone(), retain.Labels.narrow(0, 0, 0).clone());
-        return Run(freshModel, Objectives.Retrain(), noForget, retain, options with { ForgetBatchSize = 0 });
+        return Run(freshModel, UnlearningObjectives.Retrain(), noForget, retain, options with { ForgetBatchSize = 0 });
     }
 }

@@ -116,6 +116,17 @@ public class SiteRendererTests : IDisposable
                      "<span class=\"keyword\">int</span> n = <span class=\"number\">42</span>;", html);
     }
 
+    [Theory]
+    [InlineData("# T\n\nCircle beats triplet on unseen classes. More text.", "Circle beats triplet on unseen classes.")]
+    [InlineData("# T\n\n**Papers.** Sun et al. 2020, *Circle*.\n\n**Claims.**\n1. Circle losses are *hardness-aware*: weights grow\n   with s_n.\n2. Other.", "Circle losses are hardness-aware: weights grow with s_n.")]
+    [InlineData("# T\n\n**Papers.** Hoffmann et al. 2022 (arXiv:2203.15556). Second.", "")]
+    public void Summary_is_the_first_plain_paragraph_else_the_first_listed_claim(string markdown, string expected)
+    {
+        var path = Path.Combine(root, "executed", "x", "s.ipynb");
+        SiteFixture.Write(path, SiteFixture.Notebook(true, SiteFixture.Markdown(markdown)));
+        Assert.Equal(expected, SiteNotebook.Load(path, "x/s.ipynb").Summary);
+    }
+
     static int Count(string s, string what)
     {
         int n = 0, i = 0;

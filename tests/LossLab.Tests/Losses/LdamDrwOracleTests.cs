@@ -1,3 +1,4 @@
+using LossLab.Data;
 using LossLab.Losses;
 
 namespace LossLab.Tests.Losses;
@@ -14,26 +15,12 @@ public class LdamDrwOracleTests
     }
 
     [Fact]
-    public void Exponential_profile_gives_the_cifar10_lt_counts()
+    public void Exponential_profile_gives_the_cifar10_and_cifar100_lt_counts()
     {
-        var counts = LongTailProfile.Exponential(5000, 10, 100);
-        Assert.Equal(Cifar10Lt, counts);
+        var counts = LongTail.ClassCounts(10, 5000, 100);
+        Assert.Equal(Cifar10Lt, counts.Select(n => (long)n).ToArray());
         Assert.Equal(12406, counts.Sum());
-    }
-
-    [Fact]
-    public void Exponential_profile_gives_the_cifar100_lt_total()
-    {
-        var counts = LongTailProfile.Exponential(500, 100, 100);
-        Assert.Equal(10847, counts.Sum());
-        Assert.Equal(500, counts[0]);
-        Assert.Equal(5, counts[^1]);
-    }
-
-    [Fact]
-    public void Step_profile_halves_the_classes()
-    {
-        Assert.Equal(new long[] { 5000, 5000, 5000, 5000, 5000, 50, 50, 50, 50, 50 }, LongTailProfile.Step(5000, 10, 100));
+        Assert.Equal(10847, LongTail.ClassCounts(100, 500, 100).Sum());
     }
 
     [Fact]
@@ -85,9 +72,6 @@ public class LdamDrwOracleTests
         Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => ClassBalancedWeights.EffectiveNumber(new long[] { 5 }, 1.0)).ParamName);
         Assert.Equal("startEpoch", Assert.Throws<ArgumentOutOfRangeException>(() => new DeferredReweighting(new long[] { 5 }, -1)).ParamName);
         Assert.Equal("epoch", Assert.Throws<ArgumentOutOfRangeException>(() => new DeferredReweighting(new long[] { 5 }).WeightsAt(-1)).ParamName);
-        Assert.Equal("imbalanceRatio", Assert.Throws<ArgumentOutOfRangeException>(() => LongTailProfile.Exponential(10, 3, 0.5)).ParamName);
-        Assert.Equal("maxCount", Assert.Throws<ArgumentOutOfRangeException>(() => LongTailProfile.Step(0, 3, 2)).ParamName);
-        Assert.Equal("numClasses", Assert.Throws<ArgumentOutOfRangeException>(() => LongTailProfile.Exponential(10, 0, 2)).ParamName);
         Assert.Equal("maxMargin", Assert.Throws<ArgumentOutOfRangeException>(() => LdamLoss.Margins(new long[] { 5 }, 0)).ParamName);
     }
 }

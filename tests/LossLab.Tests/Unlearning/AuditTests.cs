@@ -179,6 +179,23 @@ public class AuditTests
     }
 
     [Fact]
+    public void Probe_and_CKA_on_model_features_agree_with_the_tensor_forms()
+    {
+        using var scope = NewDisposeScope();
+        LossLab.Training.Seeds.Fix(3);
+        var mlp = new LossLab.Training.Models.Mlp([2, 8, 3]);
+        var other = new LossLab.Training.Models.Mlp([2, 8, 3]);
+        using var data = new TensorDataset(X(RetainX.Concat(ForgetX).ToArray()).to_type(ScalarType.Float32), Y(RetainY.Concat(ForgetY).ToArray()));
+        using var _ = no_grad();
+        var fa = mlp.Features(data.Features); var fb = other.Features(data.Features);
+        Assert.Equal(LinearCka.Compute(fa, fb), LinearCka.BetweenModels(mlp.Features, mlp, other.Features, other, data), 1e-12);
+        var direct = LinearProbe.Fit(fa, data.Labels, fa, data.Labels, 3);
+        var viaModel = LinearProbe.OnFeatures(mlp.Features, mlp, data, data, 3);
+        Assert.Equal(direct.Accuracy, viaModel.Accuracy);
+        Assert.Equal(direct.ClassAccuracy, viaModel.ClassAccuracy);
+    }
+
+    [Fact]
     public void Relearn_time_counts_full_batch_SGD_steps_until_the_threshold_and_restores_the_model()
     {
         using var scope = NewDisposeScope();

@@ -21,21 +21,21 @@ public class ObjectivesTests
     [Fact]
     public void Fine_tuning_is_retain_cross_entropy()
     {
-        Assert.Equal(MeanCe(RetainX, RetainY), Loss(Objectives.FineTune()), Tol);
-        Assert.Equal(MeanCe(RetainX, RetainY), Loss(Objectives.Retrain()), Tol);
+        Assert.Equal(MeanCe(RetainX, RetainY), Loss(UnlearningObjectives.FineTune()), Tol);
+        Assert.Equal(MeanCe(RetainX, RetainY), Loss(UnlearningObjectives.Retrain()), Tol);
     }
 
     [Fact]
     public void Gradient_ascent_is_negative_forget_cross_entropy() =>
-        Assert.Equal(-MeanCe(ForgetX, ForgetY), Loss(Objectives.GradientAscent()), Tol);
+        Assert.Equal(-MeanCe(ForgetX, ForgetY), Loss(UnlearningObjectives.GradientAscent()), Tol);
 
     [Fact]
     public void GradDiff_adds_lambda_times_retain_cross_entropy() =>
-        Assert.Equal(-MeanCe(ForgetX, ForgetY) + 0.7 * MeanCe(RetainX, RetainY), Loss(Objectives.GradDiff(0.7)), Tol);
+        Assert.Equal(-MeanCe(ForgetX, ForgetY) + 0.7 * MeanCe(RetainX, RetainY), Loss(UnlearningObjectives.GradDiff(0.7)), Tol);
 
     [Fact]
     public void NegGradPlus_weights_retain_by_beta_and_forget_by_one_minus_beta() =>
-        Assert.Equal(0.9 * MeanCe(RetainX, RetainY) - 0.1 * MeanCe(ForgetX, ForgetY), Loss(Objectives.NegGradPlus()), Tol);
+        Assert.Equal(0.9 * MeanCe(RetainX, RetainY) - 0.1 * MeanCe(ForgetX, ForgetY), Loss(UnlearningObjectives.NegGradPlus()), Tol);
 
     static double Ihl(double[] z, long y)
     {
@@ -49,8 +49,8 @@ public class ObjectivesTests
     public void Inverted_hinge_is_one_plus_true_minus_best_other_probability()
     {
         double expected = MeanOver(ForgetX, ForgetY, Ihl);
-        Assert.Equal(expected, Loss(Objectives.InvertedHinge()), Tol);
-        Assert.Equal(expected + 0.5 * MeanCe(RetainX, RetainY), Loss(Objectives.InvertedHinge(0.5)), Tol);
+        Assert.Equal(expected, Loss(UnlearningObjectives.InvertedHinge()), Tol);
+        Assert.Equal(expected + 0.5 * MeanCe(RetainX, RetainY), Loss(UnlearningObjectives.InvertedHinge(0.5)), Tol);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class ObjectivesTests
         var reference = new RandomLabelCrossEntropy(3, seed: 7);
         var drawn = Flat(reference.Draw(Y(ForgetY)).to_type(ScalarType.Float64)).Select(v => (long)v).ToArray();
         double expected = MeanOver(ForgetX, drawn, Ce) + MeanCe(RetainX, RetainY);
-        Assert.Equal(expected, Loss(Objectives.RandomLabels(3, seed: 7)), Tol);
+        Assert.Equal(expected, Loss(UnlearningObjectives.RandomLabels(3, seed: 7)), Tol);
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public class ObjectivesTests
         var batch = Batch() with { ForgetIndex = index };
         long[] drawn = new long[] { 5, 0, 17 }.Select(i => LossLab.Training.Seeds.Derive(9, i) % 3).ToArray();
         double expected = MeanOver(ForgetX, drawn, Ce) + MeanCe(RetainX, RetainY);
-        var objective = Objectives.RandomLabels(3, seed: 9);
+        var objective = UnlearningObjectives.RandomLabels(3, seed: 9);
         var model = Model();
         Assert.Equal(expected, Value(objective.Loss(model, batch)), Tol);
         Assert.Equal(expected, Value(objective.Loss(model, batch with { Step = 4 })), Tol);   // same labels later on
@@ -104,7 +104,7 @@ public class ObjectivesTests
         var ce = ForgetX.Select((x, i) => Ce(Logits(x), ForgetY[i])).ToArray();
         var e = ce.Select(l => Math.Exp(-l / T)).ToArray();
         var w = e.Select(v => 3 * v / e.Sum()).ToArray();
-        var objective = Objectives.WithStaticLoReUn(Objectives.GradientAscent(), model, forget, T);
+        var objective = UnlearningObjectives.WithStaticLoReUn(UnlearningObjectives.GradientAscent(), model, forget, T);
         // a batch holding samples 2 and 0 of D_f
         var batch = new UnlearningBatch(X([ForgetX[2], ForgetX[0]]), Y([ForgetY[2], ForgetY[0]]),
             zeros(0, 2, dtype: ScalarType.Float64), zeros(0, dtype: ScalarType.Int64), 0, tensor(new long[] { 2, 0 }));
@@ -156,7 +156,7 @@ public class ObjectivesTests
                 for (int c = 0; c < 3; c++) templ += t[c] * g(p[c]);
                 return conj(g(p[y])) - templ;
             });
-            Assert.Equal(expected, Loss(Objectives.Flat(f, template)), Tol);
+            Assert.Equal(expected, Loss(UnlearningObjectives.Flat(f, template)), Tol);
         }
     }
 
@@ -168,9 +168,9 @@ public class ObjectivesTests
         var e = ce.Select(l => Math.Exp(-l / T)).ToArray();
         var w = e.Select(v => 3 * v / e.Sum()).ToArray();
         double expected = ForgetX.Select((x, i) => w[i] * Ihl(Logits(x), ForgetY[i])).Average();
-        Assert.Equal(expected, Loss(Objectives.WithLoReUn(Objectives.InvertedHinge(), T)), Tol);
+        Assert.Equal(expected, Loss(UnlearningObjectives.WithLoReUn(UnlearningObjectives.InvertedHinge(), T)), Tol);
         double ga = ForgetX.Select((x, i) => -w[i] * ce[i]).Average() + MeanCe(RetainX, RetainY);
-        Assert.Equal(ga, Loss(Objectives.WithLoReUn(Objectives.GradDiff(), T)), Tol);
+        Assert.Equal(ga, Loss(UnlearningObjectives.WithLoReUn(UnlearningObjectives.GradDiff(), T)), Tol);
     }
 
     static double Kl(double[] zs, double[] zt, double temp)
@@ -215,7 +215,7 @@ public class ObjectivesTests
     {
         using var scope = NewDisposeScope();
         var model = Model();
-        var proj = new GradientProjection(Objectives.GradDiff(2.0), retainStep: 0.5);
+        var proj = new GradientProjection(UnlearningObjectives.GradDiff(2.0), retainStep: 0.5);
         var (fw, fb) = CeGrad(ForgetX, ForgetY);
         var (rw, rb) = CeGrad(RetainX, RetainY);
         var gf = fw.Cast<double>().Concat(fb).Select(v => -v).ToArray();          // ∇(−CE_f)
@@ -237,7 +237,7 @@ public class ObjectivesTests
         var model = Model();
         var batch = new UnlearningBatch(zeros(0, 2, dtype: ScalarType.Float64), zeros(0, dtype: ScalarType.Int64),
             zeros(0, 2, dtype: ScalarType.Float64), zeros(0, dtype: ScalarType.Int64), 0);
-        var loss = Objectives.GradDiff().Loss(model, batch);
+        var loss = UnlearningObjectives.GradDiff().Loss(model, batch);
         loss.backward();
         Assert.Equal(0.0, Value(loss));
         Assert.All(Flat(model.weight!.grad!), v => Assert.Equal(0.0, v));
@@ -247,16 +247,16 @@ public class ObjectivesTests
     [Fact]
     public void Bad_arguments_throw_naming_the_argument()
     {
-        Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => Objectives.NegGradPlus(1.0)).ParamName);
-        Assert.Equal("lambda", Assert.Throws<ArgumentOutOfRangeException>(() => Objectives.GradDiff(0)).ParamName);
-        Assert.Equal("numClasses", Assert.Throws<ArgumentOutOfRangeException>(() => Objectives.RandomLabels(1)).ParamName);
-        Assert.Equal("template", Assert.Throws<ArgumentException>(() => Objectives.Flat(template: [0.5, 0.6])).ParamName);
+        Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => UnlearningObjectives.NegGradPlus(1.0)).ParamName);
+        Assert.Equal("lambda", Assert.Throws<ArgumentOutOfRangeException>(() => UnlearningObjectives.GradDiff(0)).ParamName);
+        Assert.Equal("numClasses", Assert.Throws<ArgumentOutOfRangeException>(() => UnlearningObjectives.RandomLabels(1)).ParamName);
+        Assert.Equal("template", Assert.Throws<ArgumentException>(() => UnlearningObjectives.Flat(template: [0.5, 0.6])).ParamName);
         Assert.Equal("temperature", Assert.Throws<ArgumentOutOfRangeException>(() => new LoReUnWeighting(new InvertedHinge(), 0)).ParamName);
-        Assert.Equal("objective", Assert.Throws<ArgumentException>(() => Objectives.WithLoReUn(Objectives.FineTune())).ParamName);
+        Assert.Equal("objective", Assert.Throws<ArgumentException>(() => UnlearningObjectives.WithLoReUn(UnlearningObjectives.FineTune())).ParamName);
         Assert.Equal("forgetWeight", Assert.Throws<ArgumentException>(() => new ForgetRetainObjective("x", null, 1, 1)).ParamName);
         Assert.Equal("retainWeight", Assert.Throws<ArgumentException>(() => new ForgetRetainObjective("x", new InvertedHinge(), 0, 0)).ParamName);
         Assert.Equal("totalSteps", Assert.Throws<ArgumentOutOfRangeException>(() => new L1Sparse(0)).ParamName);
-        Assert.Equal("retainStep", Assert.Throws<ArgumentOutOfRangeException>(() => new GradientProjection(Objectives.GradDiff(), -1)).ParamName);
+        Assert.Equal("retainStep", Assert.Throws<ArgumentOutOfRangeException>(() => new GradientProjection(UnlearningObjectives.GradDiff(), -1)).ParamName);
         using var scope = NewDisposeScope();
         var teacher = Model();
         Assert.Equal("minStepsPerRound", Assert.Throws<ArgumentOutOfRangeException>(() => new Scrub(teacher, minStepsPerRound: 0)).ParamName);

@@ -17,7 +17,7 @@ public class UnlearnerTests
         var (forget, retain) = Sets();
         var model = Model();
         var options = new UnlearningOptions { Steps = 1, LearningRate = 0.1, Momentum = 0, WeightDecay = 0, ForgetBatchSize = 8, RetainBatchSize = 8 };
-        var run = Unlearner.Run(model, Objectives.GradDiff(0.5), forget, retain, options);
+        var run = Unlearner.Run(model, UnlearningObjectives.GradDiff(0.5), forget, retain, options);
         var (fw, fb) = CeGrad(ForgetX, ForgetY);
         var (rw, rb) = CeGrad(RetainX, RetainY);
         var w = Flat(model.weight!); var b = Flat(model.bias!);
@@ -45,7 +45,7 @@ public class UnlearnerTests
         using var mask = ParameterMask.TopFraction(scores, 4.0 / 9);   // keeps 9, 6, 5, 4
         using var hook = new MaskedUpdate(mask);
         var options = new UnlearningOptions { Steps = 5, LearningRate = 0.05, ForgetBatchSize = 2, RetainBatchSize = 2 };
-        Unlearner.Run(model, Objectives.RandomLabels(3, seed: 3), forget, retain, options, [hook]);
+        Unlearner.Run(model, UnlearningObjectives.RandomLabels(3, seed: 3), forget, retain, options, [hook]);
         var w = Flat(model.weight!); var b = Flat(model.bias!);
         var w0 = W.Cast<double>().ToArray();
         bool[] freeW = [true, false, true, false, true, false];
@@ -66,7 +66,7 @@ public class UnlearnerTests
         Assert.Equal(12, mask.Selected);
         Assert.Equal(27, mask.Total);
         using var hook = new MaskedUpdate(mask);
-        Unlearner.Run(model, Objectives.GradDiff(), forget, retain, new UnlearningOptions { Steps = 3, LearningRate = 0.1 }, [hook]);
+        Unlearner.Run(model, UnlearningObjectives.GradDiff(), forget, retain, new UnlearningOptions { Steps = 3, LearningRate = 0.1 }, [hook]);
         var after = model.state_dict();
         Assert.NotEqual(Flat(before["0.weight"]), Flat(after["0.weight"]));
         Assert.Equal(Flat(before["2.weight"]), Flat(after["2.weight"]));
@@ -184,8 +184,64 @@ public class UnlearnerTests
             // the batch's rows are the indexed samples of D_f
             var x = Flat(batch.ForgetX);
             for (int k = 0; k < idx.Length; k++) Assert.Equal(ForgetX[idx[k]], x.Skip(2 * k).Take(2));
-            return Objectives.FineTune().Loss(model, batch);
+            return UnlearningObjectives.FineTune().Loss(model, batch);
         }
+    }
+
+    [Fact]
+    public void A_non_finite_loss_ends_the_run_before_its_update()
+    {
+        using var scope = NewDisposeScope();
+        var (forget, retain) = Sets();
+        var model = Model();
+        var reference = Model();
+        var options = new UnlearningOptions { Steps = 10, LearningRate = 0.1, Momentum = 0, WeightDecay = 0, ForgetBatchSize = 8, RetainBatchSize = 8 };
+        var run = Unlearner.Run(model, new NanAfter(2), forget, retain, options);
+        Assert.Equal(2, run.NonFiniteStep);
+        Assert.False(run.Completed);
+        Assert.Equal(2, run.Losses.Count);
+        Unlearner.Run(reference, UnlearningObjectives.FineTune(), forget, retain, options with { Steps = 2 });
+        Assert.Equal(Flat(reference.weight!), Flat(model.weight!));   // exactly two updates were taken
+        forget.Dispose(); retain.Dispose();
+    }
+
+    sealed class NanAfter(int step) : IUnlearningObjective
+    {
+        public string Name => "nan";
+        public Tensor Loss(nn.Module<Tensor, Tensor> model, UnlearningBatch batch)
+        {
+            var loss = UnlearningObjectives.FineTune().Loss(model, batch);
+            return batch.Step >= step ? loss * double.NaN : loss;
+        }
+    }
+
+    [Fact]
+    public void The_audit_refuses_a_diverged_model()
+    {
+        using var scope = NewDisposeScope();
+        var (forget, retain) = Sets();
+        var model = Model();
+        using (no_grad()) model.weight!.fill_(double.PositiveInfinity);
+        Assert.Throws<InvalidOperationException>(() => UnlearningMetrics.Evaluate(model, forget, retain, retain));
+        forget.Dispose(); retain.Dispose();
+    }
+
+    [Fact]
+    public void Scrub_runs_against_a_frozen_copy_of_the_original_as_teacher()
+    {
+        using var scope = NewDisposeScope();
+        var (forget, retain) = Sets();
+        var student = Model();
+        var teacher = ModelState.Copy(student, () => Model(W2, B2));
+        Assert.Equal(W.Cast<double>(), Flat(teacher.weight!));
+        var scrub = new Scrub(teacher, maxStepsPerRound: 2, minStepsPerRound: 2, maxRounds: 1);
+        var run = Unlearner.Run(student, scrub, forget, retain, new UnlearningOptions { Steps = 4, LearningRate = 0.1 });
+        Assert.Equal(W.Cast<double>(), Flat(teacher.weight!));          // the teacher is untouched
+        Assert.NotEqual(W.Cast<double>(), Flat(student.weight!));
+        Assert.True(run.Losses[0] <= 0 && run.Losses[1] < 0);            // max steps: −KL ≤ 0, and < 0 once the student moved
+        Assert.True(run.Losses[2] > 0 && run.Losses[3] > 0);             // min steps: γ·CE + α·KL > 0
+        Assert.Equal("state", Assert.Throws<ArgumentException>(() => ModelState.Load(student, new Dictionary<string, Tensor>())).ParamName);
+        forget.Dispose(); retain.Dispose();
     }
 
     [Fact]
@@ -195,11 +251,11 @@ public class UnlearnerTests
         var (forget, retain) = Sets();
         var model = Model();
         Assert.Equal("Steps", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Unlearner.Run(model, Objectives.FineTune(), forget, retain, new UnlearningOptions { Steps = -1 })).ParamName);
+            Unlearner.Run(model, UnlearningObjectives.FineTune(), forget, retain, new UnlearningOptions { Steps = -1 })).ParamName);
         Assert.Equal("LearningRate", Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Unlearner.Run(model, Objectives.FineTune(), forget, retain, new UnlearningOptions { LearningRate = 0 })).ParamName);
+            Unlearner.Run(model, UnlearningObjectives.FineTune(), forget, retain, new UnlearningOptions { LearningRate = 0 })).ParamName);
         Assert.Equal("RetainBatchSize", Assert.Throws<ArgumentException>(() =>
-            Unlearner.Run(model, Objectives.FineTune(), forget, retain, new UnlearningOptions { ForgetBatchSize = 0, RetainBatchSize = 0 })).ParamName);
+            Unlearner.Run(model, UnlearningObjectives.FineTune(), forget, retain, new UnlearningOptions { ForgetBatchSize = 0, RetainBatchSize = 0 })).ParamName);
         forget.Dispose(); retain.Dispose();
     }
 }

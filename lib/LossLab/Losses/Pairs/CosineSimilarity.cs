@@ -11,8 +11,12 @@ public sealed class CosineSimilarity : IDistance
     public bool IsSimilarity => true;
 
     /// <inheritdoc />
-    public Tensor Pairwise(Tensor query, Tensor reference) =>
-        nn.functional.normalize(query, p: 2, dim: 1).matmul(nn.functional.normalize(reference, p: 2, dim: 1).t());
+    public Tensor Pairwise(Tensor query, Tensor reference)
+    {
+        var q = nn.functional.normalize(query, p: 2, dim: 1);
+        var r = ReferenceEquals(query, reference) ? q : nn.functional.normalize(reference, p: 2, dim: 1);
+        return q.matmul(r.t());
+    }
 
     /// <inheritdoc />
     public Tensor Paired(Tensor a, Tensor b) =>

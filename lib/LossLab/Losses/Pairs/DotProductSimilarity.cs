@@ -15,7 +15,11 @@ public sealed class DotProductSimilarity(bool normalize = true) : IDistance
     public bool IsSimilarity => true;
 
     /// <inheritdoc />
-    public Tensor Pairwise(Tensor query, Tensor reference) => Prepare(query).matmul(Prepare(reference).t());
+    public Tensor Pairwise(Tensor query, Tensor reference)
+    {
+        var q = Prepare(query);
+        return q.matmul((ReferenceEquals(query, reference) ? q : Prepare(reference)).t());
+    }
 
     /// <inheritdoc />
     public Tensor Paired(Tensor a, Tensor b) => (Prepare(a) * Prepare(b)).sum(1);

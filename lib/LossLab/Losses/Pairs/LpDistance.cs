@@ -35,7 +35,7 @@ public sealed class LpDistance : IDistance
     public Tensor Pairwise(Tensor query, Tensor reference)
     {
         var q = Prepare(query);
-        var r = Prepare(reference);
+        var r = ReferenceEquals(query, reference) ? q : Prepare(reference);
         if (P == 2 && Power == 2)
         {
             var qq = q.pow(2).sum(1, keepdim: true);

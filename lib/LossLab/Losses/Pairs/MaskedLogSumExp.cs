@@ -18,14 +18,10 @@ public static partial class Functional
         Guard.SameShape(x, keep, nameof(x), nameof(keep));
         if (keep.dtype != ScalarType.Bool)
             throw new ArgumentException($"{nameof(keep)} must be a boolean mask; got {keep.dtype}.", nameof(keep));
-        var masked = x.masked_fill(keep.logical_not(), double.NegativeInfinity);
-        var empty = keep.any(dim, keepdim: true).logical_not();
-        var max = masked.detach().max(dim, keepdim: true).values;
-        max = max.masked_fill(empty, 0);
-        if (addOne) max = max.clamp_min(0);
-        var sum = (masked - max).exp().sum(dim, keepdim: true);
-        if (addOne) sum = sum + (-max).exp();
-        sum = sum.masked_fill(empty, 1);
-        return (sum.log() + max).masked_fill(empty, 0).squeeze(dim);
+        // torch.logsumexp is max-shifted; an empty row gives −∞ there, and the NaN its backward would produce at the masked
+        // entries is discarded by masked_fill's backward, so only the kept entries receive gradient.
+        var lse = x.masked_fill(keep.logical_not(), double.NegativeInfinity).logsumexp(dim);
+        if (addOne) return torch.logaddexp(lse, torch.zeros_like(lse));       // log(1 + e^lse); 0 for an empty row
+        return lse.masked_fill(keep.any(dim).logical_not(), 0);
     }
 }

@@ -7,7 +7,7 @@ namespace LossLab.Unlearning;
 /// (Fan et al. 2024, SalUn, arXiv:2310.12508; Kurmanji et al. 2023, SCRUB, arXiv:2302.09880): D_f the forget set, D_r the
 /// retain set.
 /// </summary>
-public static class Objectives
+public static class UnlearningObjectives
 {
     /// <summary>FT: fine-tune on the retain set only, L = CE(D_r) (Warnecke et al. 2021; SalUn's FT baseline).</summary>
     public static ForgetRetainObjective FineTune() => new("FT", null, 0, 1);

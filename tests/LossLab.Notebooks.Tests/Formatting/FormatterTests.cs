@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Deedle;
+using LossLab.Experiments;
+using LossLab.Notebooks.Formatting;
+using TorchSharp;
+
+namespace LossLab.Notebooks.Tests.Formatting;
+
+[Collection("Engine")]
+public class FormatterTests
+{
+    sealed record Run(string Optimizer, double Lr, int Steps);
+
+    [Fact]
+    public void A_sequence_of_records_is_an_HTML_table_with_a_column_per_property_cut_at_the_list_limit()
+    {
+        var runs = Enumerable.Range(0, 23).Select(i => new Run(i % 2 == 0 ? "SGD" : "Adam<β>", 0.5 / (i + 1), 10 * i)).ToList();
+
+        var html = Formatter.Format(runs)[Formatter.Html]!;
+
+        Assert.StartsWith("<table><thead><tr><th><i>index</i></th><th>Optimizer</th><th>Lr</th><th>Steps</th></tr></thead><tbody>", html);
+        Assert.Contains("<tr><td>1</td><td>Adam&lt;β&gt;</td><td>0.25</td><td>10</td></tr>", html);
+        Assert.Equal(20, html.Split("<tr><td>").Length - 1);
+        Assert.Contains("… (3 more)", html);
+    }
+
+    [Fact]
+    public void Scalars_and_strings_are_text_plain_only()
+    {
+        var bundle = Formatter.Format(2.5);
+        Assert.Equal(["text/plain"], bundle.Data.Select(p => p.Key));
+        Assert.Equal("2.5", bundle[Formatter.PlainText]);
+        Assert.Equal("<null>", Formatter.Format(null)[Formatter.PlainText]);
+    }
+
+    [Fact]
+    public void Registered_formatters_win_over_built_in_ones_including_open_generics_and_reset_restores_the_defaults()
+    {
+        try
+        {
+            Formatter.Register(typeof(List<>), (o, w) => w.Write($"<i>list of {((System.Collections.ICollection)o).Count}</i>"));
+            Assert.Equal("<i>list of 2</i>", Formatter.Format(new List<int> { 1, 2 })[Formatter.Html]);
+            Formatter.Register<List<int>>(l => "<b>ints</b>");
+            Assert.Equal("<b>ints</b>", Formatter.Format(new List<int> { 1, 2 })[Formatter.Html]);
+            Formatter.SetPreferredMimeTypesFor(typeof(Run), "text/plain");
+            Assert.Equal(["text/plain"], Formatter.Format(new Run("SGD", 0.1, 1)).Data.Select(p => p.Key));
+        }
+        finally { Formatter.ResetToDefault(); }
+        Assert.StartsWith("<table>", Formatter.Format(new List<int> { 1, 2 })[Formatter.Html]);
+    }
+
+    [Fact]
+    public void A_Deedle_frame_is_an_HTML_table_of_its_row_keys_and_values()
+    {
+        var frame = Frame.FromRecords(new[] { new Run("SGD", 0.1, 100), new Run("Adam", 0.001, 200) });
+
+        var html = Formatter.Format(frame)[Formatter.Html]!;
+
+        Assert.Equal("<table class=\"deedle-frame\"><thead><tr><th></th><th>Optimizer</th><th>Lr</th><th>Steps</th></tr></thead><tbody>" +
+                     "<tr><th>0</th><td>SGD</td><td>0.1</td><td>100</td></tr><tr><th>1</th><td>Adam</td><td>0.001</td><td>200</td></tr></tbody></table>", html);
+        Assert.Contains("Adam", Formatter.Format(frame)[Formatter.PlainText]);
+    }
+
+    [Fact]
+    public void A_TorchSharp_tensor_is_formatted_by_its_own_duck_typed_formatter_source()
+    {
+        using var t = torch.tensor(new[] { 1.5f, -2.25f });
+
+        var bundle = Formatter.Format(t);
+
+        Assert.True(TypeFormatterSourceFormatter.Has(t.GetType()));
+        Assert.Equal(t.ToString(torch.TensorStringStyle), bundle[Formatter.PlainText]);
+        Assert.Contains("-2.25", bundle[Formatter.Html]);
+        Assert.StartsWith("<div><pre>", bundle[Formatter.Html]);
+    }
+
+    [Fact]
+    public void Claims_display_as_a_table_and_record_the_claims_metadata_exactly()
+    {
+        var claims = new Claims("smoke");
+        claims.Check("a-beats-b", "arXiv:1906.07413", "A beats <B>", "difference > 0", "+6.1 points",
+            new Dictionary<string, double> { ["a"] = 0.781, ["b"] = 0.72 }, held: true);
+        claims.Check("paper-size", "arXiv:1906.07413", "needs paper scale", "error ≤ 24.5%", "n/a", null, held: false, needs: "paper");
+
+        var bundle = Formatter.Format(claims);
+
+        var expected = JsonNode.Parse("""
+            {"losslab": {"claims": [
+              {"id": "a-beats-b", "paper": "arXiv:1906.07413", "claim": "A beats <B>", "expected": "difference > 0", "observed": "+6.1 points",
+               "values": {"a": 0.781, "b": 0.72}, "verdict": "held", "scale": "smoke"},
+              {"id": "paper-size", "paper": "arXiv:1906.07413", "claim": "needs paper scale", "expected": "error ≤ 24.5%", "observed": "n/a",
+               "values": {}, "verdict": "not-run", "scale": "smoke"}]}}
+            """);
+        Assert.True(JsonNode.DeepEquals(expected, bundle.Metadata), bundle.Metadata?.ToJsonString());
+        Assert.Contains("A beats &lt;B&gt;", bundle[Formatter.Html]);
+        Assert.Contains("1 held, 0 failed, 1 not run", bundle[Formatter.Html]);
+        Assert.Equal(claims.ToString(), bundle[Formatter.PlainText]);
+    }
+
+    [Fact]
+    public void A_Plotly_chart_is_a_fragment_that_draws_with_the_pages_plotly_or_loads_it_once()
+    {
+        var chart = Plotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 0.0, 1.0 }, y: new[] { 2.0, 3.5 }, Name: "loss");
+
+        var html = Formatter.Format(chart)[Formatter.Html]!;
+
+        Assert.Matches("^<div id=\"plotly-[0-9a-f]{12}\" class=\"losslab-plotly\"></div>", html);
+        Assert.Contains("\"y\":[2.0,3.5]", html);
+        Assert.Contains("if (window.Plotly) { draw(window.Plotly); return; }", html);
+        Assert.Contains(PlotlyChartFormatter.PlotlyJsCdn, html);
+        Assert.True(html.Length < 100_000, $"the fragment holds plotly.js ({html.Length} characters)");
+    }
+}
