@@ -107,9 +107,11 @@ public class TrainingBenchmarks
 }
 
 /// <summary>
-/// Resident memory of the small-MLP training loop over 10,000 steps (batch 128, Adam, through <see cref="Trainer"/>):
-/// the [GlobalSetup] trains and samples the resident set size every 500 steps, prints the series and writes it to
-/// artifacts/benchmarks/training-memory.json; the benchmark itself times one further epoch.
+/// Resident memory of the small-MLP training loop over 10,000 steps (batch 128, Adam): the [GlobalSetup] trains, samples
+/// the resident set size every 500 steps, prints the series with the managed heap size and writes
+/// artifacts/benchmarks/training-memory-{loop}.json; the benchmark itself times one further epoch. Both loops run in one
+/// process, "bare" first, so the "trainer" case starts in a process whose native allocator has already warmed up;
+/// compare each case's growth, and the first case's growth with the second's.
 ///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*TrainingMemory*'
 /// </summary>
 [Config(typeof(SingleRun))]
