@@ -9,8 +9,8 @@ public sealed record IdentityImages(TensorDataset Data, double[] Quality);
 
 /// <summary>
 /// Synthetic identities of varying image quality, a small stand-in for face-recognition data where the quality of a
-/// probe matters (AdaFace, Kim et al., CVPR 2022, arXiv:2204.00964). Identity c has a fixed smooth prototype image
-/// P_c (i.i.d. N(0, 1) pixels, 3×3 box-smoothed, standardised, mapped to 0.5 + 0.25·z and clipped to [0, 1]). An image of
+/// probe matters (AdaFace, Kim et al., CVPR 2022, arXiv:2204.00964). Identity c has a fixed prototype image P_c
+/// (i.i.d. N(0, 1) pixels, optionally 3×3 box-smoothed, standardised, mapped to 0.5 + 0.25·z and clipped to [0, 1]). An image of
 /// c draws a quality q ~ U(0, 1), optionally shifts P_c by up to ±<c>maxShift</c> pixels (zero fill), degrades it by 2×
 /// down- and up-sampling (2×2 mean, then nearest) when q &lt; 0.3, adds Gaussian noise of σ = 0.1 + 0.6·(1 − q) and clips
 /// to [0, 1]. The same arguments always give the same images.
@@ -32,7 +32,9 @@ public static class SyntheticIdentities
     /// <param name="side">Image side, an even number ≥ 4 (8).</param>
     /// <param name="prototypeSeed">Seeds the prototypes (0).</param>
     /// <param name="maxShift">The largest random shift of the prototype in pixels, ≥ 0 (0: no shift).</param>
-    public static IdentityImages Generate(int identities, int perIdentity, int seed, int side = 8, int prototypeSeed = 0, int maxShift = 0)
+    /// <param name="smooth">Whether the prototypes are 3×3 box-smoothed (fewer effective dimensions: harder to tell apart).</param>
+    public static IdentityImages Generate(int identities, int perIdentity, int seed, int side = 8, int prototypeSeed = 0, int maxShift = 0,
+        bool smooth = false)
     {
         if (identities < 1) throw new ArgumentOutOfRangeException(nameof(identities), identities, "identities must be at least 1.");
         if (perIdentity < 1) throw new ArgumentOutOfRangeException(nameof(perIdentity), perIdentity, "perIdentity must be at least 1.");
@@ -48,7 +50,7 @@ public static class SyntheticIdentities
         long i = 0;
         for (int c = 0; c < identities; c++)
         {
-            var prototype = Prototype(c, side, prototypeSeed);
+            var prototype = Prototype(c, side, prototypeSeed, smooth);
             for (int k = 0; k < perIdentity; k++, i++)
             {
                 labels[i] = c;
@@ -70,25 +72,31 @@ public static class SyntheticIdentities
         return new IdentityImages(new TensorDataset(tensor(features, [n, pixels]), tensor(labels, [n])), quality);
     }
 
-    /// <summary>Identity <paramref name="identity"/>'s prototype image (side², row-major).</summary>
-    public static double[] Prototype(int identity, int side = 8, int prototypeSeed = 0)
+    /// <summary>Identity <paramref name="identity"/>'s prototype image (side², row-major), 3×3 box-smoothed when
+    /// <paramref name="smooth"/>.</summary>
+    public static double[] Prototype(int identity, int side = 8, int prototypeSeed = 0, bool smooth = false)
     {
         var rng = new Random(unchecked(prototypeSeed * 1_000_003 + identity * 7919 + 17));
         var raw = new double[side * side];
         for (int p = 0; p < raw.Length; p++) raw[p] = RandomSampling.Normal(rng);
-        var smooth = new double[raw.Length];
+        if (!smooth) return Standardised(raw);
+        var smoothed = new double[raw.Length];
         for (int r = 0; r < side; r++)
             for (int c = 0; c < side; c++)
             {
                 double sum = 0; int count = 0;
                 for (int a = Math.Max(0, r - 1); a <= Math.Min(side - 1, r + 1); a++)
                     for (int b = Math.Max(0, c - 1); b <= Math.Min(side - 1, c + 1); b++) { sum += raw[a * side + b]; count++; }
-                smooth[r * side + c] = sum / count;
+                smoothed[r * side + c] = sum / count;
             }
-        double mean = smooth.Average();
-        double std = Math.Sqrt(smooth.Sum(v => (v - mean) * (v - mean)) / smooth.Length);
-        for (int p = 0; p < smooth.Length; p++) smooth[p] = Math.Clamp(0.5 + 0.25 * (smooth[p] - mean) / std, 0, 1);
-        return smooth;
+        return Standardised(smoothed);
+    }
+
+    static double[] Standardised(double[] values)
+    {
+        double mean = values.Average();
+        double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+        return values.Select(v => Math.Clamp(0.5 + 0.25 * (v - mean) / std, 0, 1)).ToArray();
     }
 
     /// <summary>Replaces each 2×2 block of the image by its mean (2× down-sampling, then nearest up-sampling).</summary>

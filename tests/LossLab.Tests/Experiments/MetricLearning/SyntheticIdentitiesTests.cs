@@ -23,8 +23,23 @@ public class SyntheticIdentitiesTests
     [Fact]
     public void Prototype_is_smooth_standardised_and_clipped()
     {
+        foreach (var smooth in new[] { false, true })
+        {
+            var p = SyntheticIdentities.Prototype(0, smooth: smooth);
+            Assert.Equal(64, p.Length);
+            Assert.All(p, v => Assert.InRange(v, 0, 1));
+            Assert.InRange(p.Average(), 0.45, 0.55);
+        }
+        // smoothing averages 3×3 neighbourhoods: neighbouring pixels become strongly correlated
+        double Lag1(double[] v) { double m = v.Average(); double num = 0, den = 0; for (int r = 0; r < 8; r++) for (int c = 0; c < 7; c++) num += (v[r * 8 + c] - m) * (v[r * 8 + c + 1] - m); for (int k = 0; k < 64; k++) den += (v[k] - m) * (v[k] - m); return num / den * 64 / 56; }
+        Assert.True(Lag1(SyntheticIdentities.Prototype(0, smooth: true)) > 0.4);
+        Assert.InRange(Lag1(SyntheticIdentities.Prototype(0)), -0.4, 0.4);
+    }
+
+    [Fact]
+    public void Prototype_clipping_keeps_the_mean()
+    {
         var p = SyntheticIdentities.Prototype(0);
-        Assert.Equal(64, p.Length);
         Assert.All(p, v => Assert.InRange(v, 0, 1));
         // before clipping mean 0.5 and std 0.25; clipping at ±2σ moves the mean little
         Assert.InRange(p.Average(), 0.45, 0.55);
