@@ -86,6 +86,9 @@ public sealed class TensorDataset : IDisposable
     }
 
     /// <summary>A new dataset holding copies of the samples at <paramref name="indices"/>.</summary>
+    public TensorDataset Subset(long[] indices) => Subset((IReadOnlyList<long>)indices);
+
+    /// <summary>A new dataset holding copies of the samples at <paramref name="indices"/>.</summary>
     public TensorDataset Subset(IReadOnlyList<long> indices)
     {
         using var idx = tensor(indices.ToArray(), dtype: ScalarType.Int64, device: Features.device);
