@@ -3,7 +3,7 @@ using LossLab.Cli.Commands;
 
 namespace LossLab.Cli;
 
-/// <summary>The <c>losslab</c> command: <c>run</c>, <c>params</c> and <c>check</c> notebooks. Each subcommand lives in
+/// <summary>The <c>losslab</c> command: <c>run</c>, <c>params</c>, <c>check</c> and <c>render</c> notebooks. Each subcommand lives in
 /// Commands/ and is listed in <see cref="Commands"/>; adding one (e.g. <c>render</c>) is a new file plus one line there.</summary>
 public static class LossLabCli
 {
@@ -13,12 +13,13 @@ public static class LossLabCli
         RunCommand.Create,
         ParamsCommand.Create,
         CheckCommand.Create,
+        RenderCommand.Create,
     ];
 
     /// <summary>The root command.</summary>
     public static RootCommand Build()
     {
-        var root = new RootCommand("LossLab: run Polyglot C# notebooks in batch, papermill-style, and check them.");
+        var root = new RootCommand("LossLab: run Polyglot C# notebooks in batch, papermill-style, check them, and render them as an offline site.");
         foreach (var create in Commands) root.Subcommands.Add(create());
         return root;
     }

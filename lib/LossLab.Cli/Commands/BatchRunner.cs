@@ -26,6 +26,11 @@ public static class BatchRunner
         reporter.Summary(outcomes);
         foreach (var o in outcomes.Where(o => !o.Succeeded))
             Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
+        if (settings.OutputFile is null && !settings.ProgressProtocol && Directory.Exists(settings.OutDir))
+        {
+            try { RenderCommand.Report(RenderCommand.Render(settings.OutDir)); }
+            catch (InvalidDataException e) { Console.Error.WriteLine($"losslab: the site was not rendered: {e.Message}"); }
+        }
         return outcomes.All(o => o.Succeeded) ? 0 : 1;
     }
 

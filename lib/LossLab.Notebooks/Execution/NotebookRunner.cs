@@ -29,7 +29,7 @@ public static class NotebookRunner
         document.NormalizeForPolyglot();
         var bound = ParameterInjector.Inject(document, WithScale(document, options));
         var record = new ExecutionRecord(document, options.InputPath, options.OutputPath, Defaults(document), Parameters(bound));
-        JsonText.SetSorted(document.Metadata, "losslab", new JsonObject { ["scale"] = EffectiveScale(document, bound) });
+        JsonText.SetSorted(document.Metadata, "losslab", RunProvenance.Describe(EffectiveScale(document, bound)));
 
         var codeCells = document.Cells.Where(c => c.IsCode).ToList();
         var kernel = new CSharpKernel(Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!) { OnStream = options.OnStream };

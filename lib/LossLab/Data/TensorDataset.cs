@@ -97,7 +97,9 @@ public sealed class TensorDataset : IDisposable
     {
         if (indices.numel() > 0)
         {
-            long min = indices.min().item<long>(), max = indices.max().item<long>();
+            using var minT = indices.min();
+            using var maxT = indices.max();
+            long min = minT.item<long>(), max = maxT.item<long>();
             if (min < 0 || max >= Count)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"indices must lie in [0, {Count}); got {min} to {max}.");
         }

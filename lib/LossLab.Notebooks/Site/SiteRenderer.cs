@@ -1,0 +1,111 @@
+using System.Text;
+
+namespace LossLab.Notebooks.Site;
+
+/// <summary>What a site rendering produced.</summary>
+/// <param name="SiteDirectory">The folder holding index.html.</param>
+/// <param name="Notebooks">The notebooks rendered, in site order.</param>
+public sealed record SiteResult(string SiteDirectory, IReadOnlyList<SiteNotebook> Notebooks)
+{
+    /// <summary>The scoreboard page.</summary>
+    public string IndexPath => Path.Combine(SiteDirectory, "index.html");
+
+    /// <summary>Claims with each verdict over the whole suite.</summary>
+    public (int Held, int Failed, int NotRun) Totals => SiteRenderer.Count(Notebooks.SelectMany(n => n.Claims));
+}
+
+/// <summary>
+/// Renders executed notebooks into a static site that opens from the file system: one page per notebook, an index that is
+/// the reproduction scoreboard (every claim with its verdict, totals per cluster and overall), and the assets (plotly.js once,
+/// KaTeX, the stylesheet). The executed notebook and, when found, its source are copied beside each page for download.
+/// </summary>
+public static class SiteRenderer
+{
+    /// <summary>Renders every .ipynb below <paramref name="executedRoot"/> into <paramref name="siteDirectory"/>.
+    /// <paramref name="sourceRoot"/>, when given, is the folder the notebooks were run from (notebooks/): the source of
+    /// <c>executedRoot/a/b.ipynb</c> is looked for at <c>sourceRoot/a/b.ipynb</c>.</summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="executedRoot"/> does not exist.</exception>
+    public static SiteResult Render(string executedRoot, string siteDirectory, string? sourceRoot = null)
+    {
+        executedRoot = Path.GetFullPath(executedRoot);
+        siteDirectory = Path.GetFullPath(siteDirectory);
+        if (!Directory.Exists(executedRoot))
+            throw new DirectoryNotFoundException($"No executed notebooks folder at {executedRoot}.");
+        var notebooks = Directory.EnumerateFiles(executedRoot, "*.ipynb", SearchOption.AllDirectories)
+            .Where(p => !IsInside(p, siteDirectory) && !p.EndsWith(".source.ipynb", StringComparison.Ordinal))
+            .Select(p => SiteNotebook.Load(p, Path.GetRelativePath(executedRoot, p)))
+            .ToList();
+        notebooks = SiteLayout.Clusters(notebooks).SelectMany(g => g).ToList();
+
+        Directory.CreateDirectory(siteDirectory);
+        SiteAssets.WriteAll(siteDirectory);
+        foreach (var nb in notebooks)
+        {
+            var pagePath = Path.Combine(siteDirectory, nb.PagePath);
+            var root = string.Concat(Enumerable.Repeat("../", nb.PagePath.Count(ch => ch == '/')));
+            var source = sourceRoot is null ? null : Path.Combine(Path.GetFullPath(sourceRoot), nb.RelativePath);
+            bool hasSource = source is not null && File.Exists(source);
+            var (body, plotly) = NotebookPage.Render(nb, hasSource);
+            var page = SiteLayout.Page(nb.Title, root, nb.PagePath, notebooks, body, plotly, withMath: true);
+            SiteAssets.WriteAtomically(pagePath, page);
+            SiteAssets.WriteAtomically(Path.ChangeExtension(pagePath, ".ipynb"), nb.Json.ToJsonString());
+            if (hasSource) File.Copy(source!, Path.ChangeExtension(pagePath, ".source.ipynb"), overwrite: true);
+        }
+        SiteAssets.WriteAtomically(Path.Combine(siteDirectory, "index.html"),
+            SiteLayout.Page("Reproduction scoreboard", "", "index.html", notebooks, Index(notebooks), false, false));
+        return new SiteResult(siteDirectory, notebooks);
+    }
+
+    internal static (int Held, int Failed, int NotRun) Count(IEnumerable<SiteClaim> claims)
+    {
+        int held = 0, failed = 0, notRun = 0;
+        foreach (var c in claims)
+            switch (c.Verdict) { case "held": held++; break; case "failed": failed++; break; default: notRun++; break; }
+        return (held, failed, notRun);
+    }
+
+    static string Totals((int Held, int Failed, int NotRun) t) =>
+        $"<b>{t.Held}</b> held · <b>{t.Failed}</b> failed · <b>{t.NotRun}</b> not run";
+
+    static string Index(IReadOnlyList<SiteNotebook> notebooks)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<h1>LossLab: reproduction scoreboard</h1>\n");
+        sb.Append("<p class=\"summary\">Each notebook reproduces falsifiable claims of recent papers on training objectives and training dynamics. ")
+          .Append("A claim is <em>held</em> or <em>failed</em> by the numbers of the run shown, or <em>not run</em> when it needs a larger scale than the run's.</p>\n");
+        var all = Count(notebooks.SelectMany(n => n.Claims));
+        int completed = notebooks.Count(n => n.Status == "completed");
+        sb.Append("<p class=\"totals\" id=\"overall\">Overall: ").Append(Totals(all)).Append(" · <b>").Append(completed)
+          .Append("</b> of <b>").Append(notebooks.Count).Append("</b> notebooks completed</p>\n");
+        foreach (var group in SiteLayout.Clusters(notebooks))
+        {
+            var t = Count(group.SelectMany(n => n.Claims));
+            sb.Append("<h2>").Append(SiteLayout.Encode(SiteLayout.ClusterName(group.Key))).Append("</h2>\n");
+            sb.Append("<p class=\"totals\">").Append(Totals(t)).Append("</p>\n");
+            sb.Append("<table class=\"scoreboard\"><thead><tr><th>notebook</th><th>status</th><th>claim</th><th>expected</th><th>observed</th><th>verdict</th></tr></thead><tbody>\n");
+            foreach (var nb in group)
+            {
+                int rows = Math.Max(1, nb.Claims.Count);
+                sb.Append("<tr><td rowspan=\"").Append(rows).Append("\"><a href=\"").Append(SiteLayout.Encode(nb.PagePath)).Append("\">")
+                  .Append(SiteLayout.Encode(nb.Title)).Append("</a><div class=\"summary\">").Append(SiteLayout.Encode(nb.Summary))
+                  .Append("</div></td><td rowspan=\"").Append(rows).Append("\">").Append(SiteLayout.StatusBadge(nb.Status)).Append("</td>");
+                if (nb.Claims.Count == 0) sb.Append("<td colspan=\"4\"><em>no claims recorded</em></td></tr>\n");
+                for (int i = 0; i < nb.Claims.Count; i++)
+                {
+                    var c = nb.Claims[i];
+                    if (i > 0) sb.Append("<tr>");
+                    sb.Append("<td>").Append(SiteLayout.Encode(c.Claim));
+                    if (c.Paper.Length > 0) sb.Append(" <span class=\"paper\">(").Append(SiteLayout.Encode(c.Paper)).Append(")</span>");
+                    sb.Append("</td><td>").Append(SiteLayout.Encode(c.Expected)).Append("</td><td>").Append(SiteLayout.Encode(c.Observed))
+                      .Append("</td><td>").Append(SiteLayout.VerdictBadge(c.Verdict)).Append("</td></tr>\n");
+                }
+            }
+            sb.Append("</tbody></table>\n");
+        }
+        if (notebooks.Count == 0) sb.Append("<p><em>No executed notebooks were found.</em></p>\n");
+        return sb.ToString();
+    }
+
+    static bool IsInside(string path, string folder) =>
+        Path.GetFullPath(path).StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}

@@ -1,0 +1,104 @@
+using LossLab.Data;
+using static TorchSharp.torch;
+
+namespace LossLab.Experiments.MetricLearning;
+
+/// <summary>Images of synthetic identities with a known quality per image: <see cref="Data"/> holds (N, side²) float32
+/// images with int64 identity labels, <see cref="Quality"/> each image's quality q in [0, 1].</summary>
+public sealed record IdentityImages(TensorDataset Data, double[] Quality);
+
+/// <summary>
+/// Synthetic identities of varying image quality, a small stand-in for face-recognition data where the quality of a
+/// probe matters (AdaFace, Kim et al., CVPR 2022, arXiv:2204.00964). Identity c has a fixed smooth prototype image
+/// P_c (i.i.d. N(0, 1) pixels, 3×3 box-smoothed, standardised, mapped to 0.5 + 0.25·z and clipped to [0, 1]). An image of
+/// c draws a quality q ~ U(0, 1), optionally shifts P_c by up to ±<c>maxShift</c> pixels (zero fill), degrades it by 2×
+/// down- and up-sampling (2×2 mean, then nearest) when q &lt; 0.3, adds Gaussian noise of σ = 0.1 + 0.6·(1 − q) and clips
+/// to [0, 1]. The same arguments always give the same images.
+/// </summary>
+public static class SyntheticIdentities
+{
+    /// <summary>Quality below which an image is also down- and up-sampled.</summary>
+    public const double LowResolutionBelow = 0.3;
+
+    /// <summary>The noise σ of an image of quality q: 0.1 + 0.6·(1 − q).</summary>
+    public static double NoiseStd(double quality) => 0.1 + 0.6 * (1 - quality);
+
+    /// <summary>Draws <paramref name="perIdentity"/> images of each of <paramref name="identities"/> identities, ordered by
+    /// identity; identity c's prototype depends only on (<paramref name="prototypeSeed"/>, c), so a larger set extends a
+    /// smaller one with new identities.</summary>
+    /// <param name="identities">Identities, ≥ 1.</param>
+    /// <param name="perIdentity">Images per identity, ≥ 1.</param>
+    /// <param name="seed">Seeds the qualities, shifts and noise.</param>
+    /// <param name="side">Image side, an even number ≥ 4 (8).</param>
+    /// <param name="prototypeSeed">Seeds the prototypes (0).</param>
+    /// <param name="maxShift">The largest random shift of the prototype in pixels, ≥ 0 (0: no shift).</param>
+    public static IdentityImages Generate(int identities, int perIdentity, int seed, int side = 8, int prototypeSeed = 0, int maxShift = 0)
+    {
+        if (identities < 1) throw new ArgumentOutOfRangeException(nameof(identities), identities, "identities must be at least 1.");
+        if (perIdentity < 1) throw new ArgumentOutOfRangeException(nameof(perIdentity), perIdentity, "perIdentity must be at least 1.");
+        if (side < 4 || side % 2 != 0) throw new ArgumentOutOfRangeException(nameof(side), side, "side must be an even number of at least 4.");
+        if (maxShift < 0) throw new ArgumentOutOfRangeException(nameof(maxShift), maxShift, "maxShift must be non-negative.");
+        int pixels = side * side;
+        long n = (long)identities * perIdentity;
+        var features = new float[n * pixels];
+        var labels = new long[n];
+        var quality = new double[n];
+        var rng = new Random(seed);
+        var image = new double[pixels];
+        long i = 0;
+        for (int c = 0; c < identities; c++)
+        {
+            var prototype = Prototype(c, side, prototypeSeed);
+            for (int k = 0; k < perIdentity; k++, i++)
+            {
+                labels[i] = c;
+                double q = rng.NextDouble();
+                quality[i] = q;
+                int dy = maxShift > 0 ? rng.Next(-maxShift, maxShift + 1) : 0, dx = maxShift > 0 ? rng.Next(-maxShift, maxShift + 1) : 0;
+                for (int r = 0; r < side; r++)
+                    for (int col = 0; col < side; col++)
+                    {
+                        int sr = r + dy, sc = col + dx;
+                        image[r * side + col] = sr >= 0 && sr < side && sc >= 0 && sc < side ? prototype[sr * side + sc] : 0;
+                    }
+                if (q < LowResolutionBelow) DownUp(image, side);
+                double sigma = NoiseStd(q);
+                for (int p = 0; p < pixels; p++)
+                    features[i * pixels + p] = (float)Math.Clamp(image[p] + sigma * RandomSampling.Normal(rng), 0, 1);
+            }
+        }
+        return new IdentityImages(new TensorDataset(tensor(features, [n, pixels]), tensor(labels, [n])), quality);
+    }
+
+    /// <summary>Identity <paramref name="identity"/>'s prototype image (side², row-major).</summary>
+    public static double[] Prototype(int identity, int side = 8, int prototypeSeed = 0)
+    {
+        var rng = new Random(unchecked(prototypeSeed * 1_000_003 + identity * 7919 + 17));
+        var raw = new double[side * side];
+        for (int p = 0; p < raw.Length; p++) raw[p] = RandomSampling.Normal(rng);
+        var smooth = new double[raw.Length];
+        for (int r = 0; r < side; r++)
+            for (int c = 0; c < side; c++)
+            {
+                double sum = 0; int count = 0;
+                for (int a = Math.Max(0, r - 1); a <= Math.Min(side - 1, r + 1); a++)
+                    for (int b = Math.Max(0, c - 1); b <= Math.Min(side - 1, c + 1); b++) { sum += raw[a * side + b]; count++; }
+                smooth[r * side + c] = sum / count;
+            }
+        double mean = smooth.Average();
+        double std = Math.Sqrt(smooth.Sum(v => (v - mean) * (v - mean)) / smooth.Length);
+        for (int p = 0; p < smooth.Length; p++) smooth[p] = Math.Clamp(0.5 + 0.25 * (smooth[p] - mean) / std, 0, 1);
+        return smooth;
+    }
+
+    /// <summary>Replaces each 2×2 block of the image by its mean (2× down-sampling, then nearest up-sampling).</summary>
+    internal static void DownUp(double[] image, int side)
+    {
+        for (int r = 0; r < side; r += 2)
+            for (int c = 0; c < side; c += 2)
+            {
+                double m = (image[r * side + c] + image[r * side + c + 1] + image[(r + 1) * side + c] + image[(r + 1) * side + c + 1]) / 4;
+                image[r * side + c] = image[r * side + c + 1] = image[(r + 1) * side + c] = image[(r + 1) * side + c + 1] = m;
+            }
+    }
+}

@@ -1,0 +1,13 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LossLab.Losses.Pairs;
+
+/// <summary>Mean over all values of a term (pytorch-metric-learning's <c>MeanReducer</c>); 0 for an empty term.</summary>
+public sealed class MeanReducer : IReducer
+{
+    /// <inheritdoc />
+    public Tensor Reduce(LossTerm term) =>
+        term.Kind == TermKind.AlreadyReduced ? term.Values
+        : term.Values.numel() == 0 ? term.Values.sum() : term.Values.mean();
+}

@@ -1,0 +1,11 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LossLab.Losses.Pairs;
+
+/// <summary>Sum of all values of a term (pytorch-metric-learning's <c>SumReducer</c>); 0 for an empty term.</summary>
+public sealed class SumReducer : IReducer
+{
+    /// <inheritdoc />
+    public Tensor Reduce(LossTerm term) => term.Kind == TermKind.AlreadyReduced ? term.Values : term.Values.sum();
+}
