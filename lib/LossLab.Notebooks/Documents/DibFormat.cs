@@ -27,7 +27,7 @@ public static class DibFormat
         JsonObject? meta = null;
         var raw = new List<(string Kernel, List<string> Lines)>();
         (string Kernel, List<string> Lines)? current = null;
-        string? pendingKernel = null;
+        bool inMeta = false;
         var defaultKernel = KernelNames.CSharp;
         for (int i = 0; i < lines.Length; i++)
         {
@@ -36,7 +36,7 @@ public static class DibFormat
             if (trimmed == "#!meta")
             {
                 current = null;
-                pendingKernel = "#meta";
+                inMeta = true;
                 continue;
             }
             if (trimmed.StartsWith("#!", StringComparison.Ordinal) && KernelNames.Normalize(trimmed[2..]) is { } kernel
@@ -44,15 +44,15 @@ public static class DibFormat
             {
                 current = (kernel, new List<string>());
                 raw.Add(current.Value);
-                pendingKernel = null;
+                inMeta = false;
                 continue;
             }
-            if (pendingKernel == "#meta")
+            if (inMeta)
             {
                 if (trimmed.Length == 0) continue;
                 try { meta = JsonNode.Parse(trimmed) as JsonObject; }
                 catch (JsonException e) { throw new NotebookFormatException(path, $"line {i + 1}: the #!meta block is not valid JSON: {e.Message}", e); }
-                pendingKernel = null;
+                inMeta = false;
                 if (meta?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>() is { } d) defaultKernel = KernelNames.Normalize(d) ?? d;
                 continue;
             }
