@@ -66,4 +66,15 @@ public sealed class LearningRateTrace
             throw new ArgumentOutOfRangeException(name, t, $"step must be an integer in [1, {Steps}].");
         return (int)t;
     }
+
+    /// <summary>Checks a loss-curve law's inputs (trace index, step) against <paramref name="traces"/> and copies them to
+    /// the features; shared by the laws that read a point's schedule from a list of traces.</summary>
+    internal static void PrepareInputs(LearningRateTrace[] traces, ReadOnlySpan<double> inputs, Span<double> features)
+    {
+        double index = inputs[0];
+        if (index != Math.Floor(index) || index < 0 || index >= traces.Length)
+            throw new ArgumentOutOfRangeException("trace", index, $"trace must be an integer index in [0, {traces.Length - 1}].");
+        traces[(int)index].CheckStep(inputs[1], "step");
+        inputs.CopyTo(features);
+    }
 }

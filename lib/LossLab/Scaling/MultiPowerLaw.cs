@@ -49,14 +49,8 @@ public sealed class MultiPowerLaw : ScalingLaw
     public IReadOnlyList<LearningRateTrace> Traces => traces;
 
     /// <summary>Checks the trace index and step.</summary>
-    public override void Prepare(ReadOnlySpan<double> inputs, Span<double> features)
-    {
-        double index = inputs[0];
-        if (index != Math.Floor(index) || index < 0 || index >= traces.Length)
-            throw new ArgumentOutOfRangeException("trace", index, $"trace must be an integer index in [0, {traces.Length - 1}].");
-        traces[(int)index].CheckStep(inputs[1], "step");
-        inputs.CopyTo(features);
-    }
+    public override void Prepare(ReadOnlySpan<double> inputs, Span<double> features) =>
+        LearningRateTrace.PrepareInputs(traces, inputs, features);
 
     /// <inheritdoc/>
     public override double LogValue(ReadOnlySpan<double> theta, ReadOnlySpan<double> features, Span<double> gradient)
