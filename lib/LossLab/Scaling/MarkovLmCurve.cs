@@ -94,15 +94,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
                     Array.Copy(example, 0, inputs, b * s.Context, s.Context);
                     targets[b] = example[s.Context];
                 }
-                using (var scope = torch.NewDisposeScope())
-                {
-                    var x = torch.tensor(inputs, [s.BatchSize, s.Context], dtype: ScalarType.Int64);
-                    var y = torch.tensor(targets, dtype: ScalarType.Int64);
-                    optimizer.zero_grad();
-                    var loss = nn.functional.cross_entropy(model.forward(x), y);
-                    loss.backward();
-                    optimizer.step();
-                }
+                model.TrainStep(optimizer, inputs, targets, s.Context);
                 int done = step + 1;
                 if (done % evaluateEvery == 0 || done == steps)
                 {

@@ -52,13 +52,7 @@ public static class MarkovLmSweep
             double lr = s.LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * step / Math.Max(1, steps - 1))));
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             Fill(chain, rng, example, inputs, targets, s.Context);
-            using var scope = torch.NewDisposeScope();
-            var x = torch.tensor(inputs, [s.BatchSize, s.Context], dtype: ScalarType.Int64);
-            var y = torch.tensor(targets, dtype: ScalarType.Int64);
-            optimizer.zero_grad();
-            var loss = nn.functional.cross_entropy(model.forward(x), y);
-            loss.backward();
-            optimizer.step();
+            model.TrainStep(optimizer, inputs, targets, s.Context);
         }
         double heldOut = Evaluate(model, chain, s, seed);
         return new MarkovLmRun(width, parameters, steps * s.BatchSize, heldOut, watch.Elapsed.TotalSeconds);

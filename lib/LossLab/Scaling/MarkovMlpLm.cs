@@ -43,4 +43,17 @@ public sealed class MarkovMlpLm : nn.Module<Tensor, Tensor>
         using var a = nn.functional.gelu(h);
         return output.forward(a);
     }
+
+    /// <summary>One optimizer step of next-token cross-entropy on a batch of contexts (row-major, batch × context) and
+    /// their next tokens, inside its own dispose scope.</summary>
+    internal void TrainStep(optim.Optimizer optimizer, long[] inputs, long[] targets, int context)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(inputs, [targets.Length, context], dtype: ScalarType.Int64);
+        var y = torch.tensor(targets, dtype: ScalarType.Int64);
+        optimizer.zero_grad();
+        var loss = nn.functional.cross_entropy(forward(x), y);
+        loss.backward();
+        optimizer.step();
+    }
 }
