@@ -211,6 +211,7 @@ public sealed class CSharpKernel
 
     static void ApplyTorchThreads()
     {
+        LossLab.Training.TorchRuntime.EnsureConfigured();
         if (int.TryParse(Environment.GetEnvironmentVariable(TorchThreadsVariable), out var threads) && threads > 0)
             TorchSharp.torch.set_num_threads(threads);
     }

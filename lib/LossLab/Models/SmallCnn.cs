@@ -30,6 +30,7 @@ public sealed class SmallCnn : nn.Module<Tensor, Tensor>
         if (channels1 < 1) throw new ArgumentOutOfRangeException(nameof(channels1), channels1, "channels1 must be at least 1.");
         if (channels2 < 1) throw new ArgumentOutOfRangeException(nameof(channels2), channels2, "channels2 must be at least 1.");
         if (hiddenSize < 1) throw new ArgumentOutOfRangeException(nameof(hiddenSize), hiddenSize, "hiddenSize must be at least 1.");
+        TorchRuntime.EnsureConfigured();   // convolutions must not run on oneDNN (wrong input gradients)
         ImageSize = imageSize;
         FeatureSize = hiddenSize;
         conv1 = nn.Conv2d(1, channels1, 3, padding: 1);

@@ -16,6 +16,7 @@ public static class Devices
     /// <exception cref="ArgumentException">The name is not a device, or names CUDA on a machine without it.</exception>
     public static torch.Device Choose(string? requested = null)
     {
+        TorchRuntime.EnsureConfigured();
         string? name = string.IsNullOrWhiteSpace(requested) || requested.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? Environment.GetEnvironmentVariable(EnvironmentVariable)
             : requested;

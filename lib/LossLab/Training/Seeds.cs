@@ -13,6 +13,7 @@ public static class Seeds
     /// <summary>Seeds torch's global CPU generator (and every CUDA generator when CUDA is present) with <paramref name="seed"/>.</summary>
     public static void Fix(long seed)
     {
+        TorchRuntime.EnsureConfigured();
         torch.random.manual_seed(seed);
         if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
     }

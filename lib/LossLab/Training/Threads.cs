@@ -19,6 +19,7 @@ public static class Threads
     public static int Set(int count)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be at least 1.");
+        TorchRuntime.EnsureConfigured();
         torch.set_num_threads(count);
         return count;
     }
