@@ -73,6 +73,8 @@ public static class NotebookRunner
             record.CellComplete(cell);
             if (failedCell is not null) break;
         }
+        // The cells may have changed the thread count: record the runtime as the notebook left it.
+        if (document.Metadata["losslab"] is JsonObject provenance) provenance["runtime"] = RunProvenance.Runtime();
         record.End(failedCell);
         options.Progress?.Invoke(new RunEvent(options.InputPath, ran, codeCells.Count, stopwatch.Elapsed, true, failure is not null));
         return new RunResult(options.InputPath, options.OutputPath, ran, codeCells.Count, stopwatch.Elapsed, failure, allowed);

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace LossLab.Notebooks.Execution;
 
-/// <summary>What a run records about itself in <c>metadata.losslab</c>: scale, device, torch threads, and the LossLab
+/// <summary>What a run records about itself in <c>metadata.losslab</c>: scale, device, the native runtime, and the LossLab
 /// version and commit it was built from, so a reader of the executed notebook (or its site page) knows what produced it.</summary>
 public static class RunProvenance
 {
@@ -25,6 +25,22 @@ public static class RunProvenance
         return (version, commit);
     }
 
+    /// <summary>The native numerics of this process (CPU model, ATen ISA, thread counts, CPU mode, oneDNN), which
+    /// decide whether two runs can give the same bits; see <see cref="LossLab.Training.TorchRuntime"/>.</summary>
+    internal static JsonObject Runtime()
+    {
+        var o = new JsonObject();
+        try
+        {
+            foreach (var (key, value) in LossLab.Training.TorchRuntime.Describe()) o[key] = value;
+        }
+        catch (Exception e) when (e is ArgumentException or TypeInitializationException or DllNotFoundException)
+        {
+            o["error"] = e.Message;
+        }
+        return o;
+    }
+
     /// <summary>The <c>metadata.losslab</c> object of a run at <paramref name="scale"/>.</summary>
     public static JsonObject Describe(string? scale)
     {
@@ -33,6 +49,7 @@ public static class RunProvenance
         {
             ["commit"] = commit,
             ["device"] = DeviceName.Value,
+            ["runtime"] = Runtime(),
             ["scale"] = scale,
             ["version"] = version,
         };

@@ -176,6 +176,14 @@ public sealed class CSharpKernel
                 || line.Contains("--- End of stack trace from previous location", StringComparison.Ordinal)) continue;
             lines.Add(Relative(line));
         }
+        if (NativeErrorSummary.IsNative(exception.Message))
+        {
+            // libtorch's message carries hundreds of native frames: keep its first line, the op and the managed stack.
+            var summary = NativeErrorSummary.Summarize(exception.Message);
+            var kept = NativeErrorSummary.WithoutNativeFrames(lines).ToList();
+            if (kept.Count > 0) kept[0] = $"{exception.GetType().FullName}: {summary}";
+            return new CellError(exception.GetType().FullName ?? exception.GetType().Name, summary, kept);
+        }
         return new CellError(exception.GetType().FullName ?? exception.GetType().Name, exception.Message, lines);
     }
 

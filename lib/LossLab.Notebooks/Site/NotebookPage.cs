@@ -86,6 +86,8 @@ internal static partial class NotebookPage
         if (scale == "—" && parameters?["Scale"] is JsonValue sv && sv.TryGetValue<string>(out var s2)) scale = s2;
         Row("scale", scale);
         Row("device", Get(ll, "device"));
+        if (ll?["runtime"] is JsonObject rt)
+            Row("CPU", $"{Get(rt, "cpu")}; kernels {Get(rt, "aten_capability")} ({Get(rt, "cpu_mode")} mode); torch threads {Get(rt, "torch_threads")}; oneDNN convolutions {Get(rt, "onednn_convolutions")}");
         Row("parameters", parameters is { Count: > 0 } ? string.Join(", ", parameters.Select(p => $"{p.Key} = {p.Value?.ToJsonString()}")) : "defaults");
         Row("LossLab", $"{Get(ll, "version")} ({Get(ll, "commit")})");
         sb.Append("</dl>\n<div class=\"downloads\">");

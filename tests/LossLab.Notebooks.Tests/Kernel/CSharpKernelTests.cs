@@ -62,6 +62,24 @@ public class CSharpKernelTests
     }
 
     [Fact]
+    public async Task A_libtorch_error_is_reported_by_its_first_line_op_and_source_without_native_frames()
+    {
+        var kernel = new CSharpKernel(NotebookHarness.Scratch());
+        var run = await kernel.RunAsync("var a = TorchSharp.torch.ones(2, 3);\nvar b = a.add(TorchSharp.torch.ones(4, 5));", "cell4.csx", 1);
+
+        Assert.Equal("System.Runtime.InteropServices.ExternalException", run.Error!.Name);
+        Assert.StartsWith("The size of tensor a (3) must match the size of tensor b (5) at non-singleton dimension 1", run.Error.Value);
+        Assert.Contains("op: add", run.Error.Value);
+        Assert.Contains("ExpandUtils.cpp", run.Error.Value);
+        Assert.DoesNotContain("\n", run.Error.Value);
+        var trace = string.Join("\n", run.Error.Traceback);
+        Assert.DoesNotContain("frame #", trace);
+        Assert.DoesNotContain("libc10.so", trace);
+        Assert.Contains("in cell4.csx:line 2", trace);
+        Assert.True(run.Error.Traceback.Count < 15, $"{run.Error.Traceback.Count} traceback lines:\n{trace}");
+    }
+
+    [Fact]
     public async Task Cells_run_in_the_notebook_folder_and_variables_assigned_before_an_exception_survive()
     {
         var folder = NotebookHarness.Scratch();
