@@ -22,13 +22,16 @@ public static class PlotlyChartFormatter
     /// <summary>The chart's HTML fragment.</summary>
     public static string ToHtml(GenericChart chart)
     {
-        var id = "plotly-" + Guid.NewGuid().ToString("N")[..12];
         var figure = GenericChart.toFigureJson(chart);
+        // The id is derived from the figure, so that the same notebook gives the same output twice; the script draws
+        // into the div just before it, which keeps two identical charts on one page apart.
+        var id = "plotly-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(figure)))[..12];
         var sb = new StringBuilder();
         sb.Append($"<div id=\"{id}\" class=\"losslab-plotly\"></div>\n");
         sb.Append("<script type=\"text/javascript\">\n(function () {\n");
         sb.Append($"  var figure = {figure};\n");
-        sb.Append($"  var draw = function (Plotly) {{ Plotly.newPlot('{id}', figure.data, figure.layout, {{responsive: true}}); }};\n");
+        sb.Append($"  var target = (document.currentScript && document.currentScript.previousElementSibling) || document.getElementById('{id}');\n");
+        sb.Append("  var draw = function (Plotly) { Plotly.newPlot(target, figure.data, figure.layout, {responsive: true}); };\n");
         sb.Append("  if (window.Plotly) { draw(window.Plotly); return; }\n");
         sb.Append("  var p = window.__losslabPlotly = window.__losslabPlotly || { loading: false, queue: [] };\n");
         sb.Append("  p.queue.push(draw);\n");

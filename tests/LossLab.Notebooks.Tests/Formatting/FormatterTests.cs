@@ -109,5 +109,9 @@ public class FormatterTests
         Assert.Contains("if (window.Plotly) { draw(window.Plotly); return; }", html);
         Assert.Contains(PlotlyChartFormatter.PlotlyJsCdn, html);
         Assert.True(html.Length < 100_000, $"the fragment holds plotly.js ({html.Length} characters)");
+        // the same chart gives the same fragment (no random ids), and a different chart another id
+        Assert.Equal(html, Formatter.Format(chart)[Formatter.Html]);
+        var other = Plotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 0.0, 1.0 }, y: new[] { 2.0, 3.6 }, Name: "loss");
+        Assert.NotEqual(html[..30], Formatter.Format(other)[Formatter.Html]![..30]);
     }
 }

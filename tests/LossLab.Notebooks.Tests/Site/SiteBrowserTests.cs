@@ -75,10 +75,11 @@ public class SiteBrowserTests : IDisposable
             await page.GotoAsync(new Uri(file).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
             await page.WaitForTimeoutAsync(300);
             // Every Plotly chart draws its SVG layers.
-            var html = await page.ContentAsync();
-            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(html, @"Plotly\.newPlot\('([^']+)'"))
+            var chartDivs = page.Locator("div.losslab-plotly");
+            int count = await chartDivs.CountAsync();
+            for (int c = 0; c < count; c++)
             {
-                await page.WaitForSelectorAsync($"[id='{m.Groups[1].Value}'] svg.main-svg", new() { Timeout = 15_000 });
+                await chartDivs.Nth(c).Locator("svg.main-svg").First.WaitForAsync(new() { Timeout = 15_000 });
                 charts++;
             }
             // Math in markdown cells is typeset by KaTeX.
