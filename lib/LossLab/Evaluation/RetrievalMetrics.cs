@@ -1,3 +1,4 @@
+using LossLab.Training;
 using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -68,7 +69,7 @@ public static class RetrievalMetrics
                 {
                     var rows = torch.arange(start, end, dtype: ScalarType.Int64, device: score.device);
                     var self = torch.arange(score.shape[1], dtype: ScalarType.Int64, device: score.device).unsqueeze(0).eq(rows.unsqueeze(1));
-                    score = score.masked_fill(self, double.NegativeInfinity);
+                    score = score.masked_fill(self, TorchScalars.NegativeInfinity);
                 }
                 int take = Math.Max(0, depth) + (referenceIncludesQueries && !selfIsReference ? 1 : 0);
                 if (take == 0) continue;

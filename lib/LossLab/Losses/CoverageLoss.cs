@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +48,7 @@ public static partial class Functional
         Guard.LogitsAndTargets(input, target, nameof(input), nameof(target));
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "samples must be at least 1.");
         var oneHot = nn.functional.one_hot(target.to_type(ScalarType.Int64), input.shape[1]).to_type(ScalarType.Bool);
-        var logMiss = input.masked_fill(oneHot, double.NegativeInfinity).logsumexp(1) - input.logsumexp(1);   // log(1 − p_y)
+        var logMiss = input.masked_fill(oneHot, TorchScalars.NegativeInfinity).logsumexp(1) - input.logsumexp(1);   // log(1 − p_y)
         var perSample = -(-(samples * logMiss).expm1()).log();
         return LossReduction.Reduce(perSample, reduction, sampleWeights);
     }

@@ -55,7 +55,7 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         var scores = q.matmul(k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(dh));                     // (B, H, T, T)
         if (TrackLogits) LastMaxAttentionLogit = scores.max().ToDouble();
         using (var future = ones(t, t, dtype: ScalarType.Bool, device: x.device).triu(1))
-            scores = scores.masked_fill(future, double.NegativeInfinity);
+            scores = scores.masked_fill(future, TorchScalars.NegativeInfinity);
         var attended = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(b, t, d);
         x = x + projection.forward(attended);
         return x + fc2.forward(nn.functional.gelu(fc1.forward(norm2.forward(x))));

@@ -23,7 +23,11 @@ static class NativeContext
     const string GetCpuCapability = "_ZN2at18get_cpu_capabilityB5cxx11Ev";
 
     /// <summary>Turns oneDNN off for the ops that would use it (convolutions); returns "off" or why it could not.</summary>
-    internal static string DisableOneDnn()
+    internal static string DisableOneDnn() => SetOneDnn(false);
+
+    /// <summary>Turns oneDNN on or off; returns the resulting state ("on", "off") or why it could not be changed.
+    /// Turning it on is for benchmarks only: see <see cref="TorchRuntime"/> for what it computes wrong.</summary>
+    internal static string SetOneDnn(bool enabled)
     {
         if (!OperatingSystem.IsLinux()) return "on (the switch is only reached on Linux)";
         if (!NativeLibrary.TryLoad("libtorch_cpu.so", out var lib)) return "on (libtorch_cpu.so is not loaded)";
@@ -32,8 +36,9 @@ static class NativeContext
             || !NativeLibrary.TryGetExport(lib, UserEnabledMkldnn, out var getFn))
             return "on (this libtorch does not export at::Context::setUserEnabledMkldnn)";
         var context = Marshal.GetDelegateForFunctionPointer<GlobalContextFn>(ctxFn)();
-        Marshal.GetDelegateForFunctionPointer<SetFlagFn>(setFn)(context, false);
-        return Marshal.GetDelegateForFunctionPointer<GetFlagFn>(getFn)(context) ? "on (the switch did not take)" : "off";
+        Marshal.GetDelegateForFunctionPointer<SetFlagFn>(setFn)(context, enabled);
+        bool now = Marshal.GetDelegateForFunctionPointer<GetFlagFn>(getFn)(context);
+        return now == enabled ? (now ? "on" : "off") : (now ? "on (the switch did not take)" : "off (the switch did not take)");
     }
 
     /// <summary>The ISA ATen's vectorised kernels dispatch to ("AVX512", "AVX2", "DEFAULT"), or "unknown".</summary>

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using static TorchSharp.torch;
 
 namespace LossLab.Experiments.MetricLearning;
@@ -29,8 +30,8 @@ public static class IConDivergence
         Guard.Positive(temperature, nameof(temperature));
         long n = similarity.shape[0];
         var self = eye(n, dtype: ScalarType.Bool, device: similarity.device);
-        var logits = (similarity / temperature).masked_fill(self, double.NegativeInfinity);
-        var logQ = (logits - logits.logsumexp(1, keepdim: true)).masked_fill(self, 0);
+        var logits = (similarity / temperature).masked_fill(self, TorchScalars.NegativeInfinity);
+        var logQ = (logits - logits.logsumexp(1, keepdim: true)).masked_fill(self, TorchScalars.Zero);
         var p = neighbours.to_type(similarity.dtype);
         var plogp = p.xlogy(p);
         return (plogp - p * logQ).sum(1);

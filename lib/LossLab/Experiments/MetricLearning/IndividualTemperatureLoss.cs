@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -86,7 +87,7 @@ public sealed class IndividualTemperatureLoss
         var negativeMask = ones(2 * b, 2 * b, dtype: ScalarType.Bool, device: z.device)
             .index_put_(zeros(1, dtype: ScalarType.Bool), rows, rows)
             .index_put_(zeros(1, dtype: ScalarType.Bool), rows, partner);
-        var scaled = ((sim - positive) / tau).masked_fill(negativeMask.logical_not(), double.NegativeInfinity);
+        var scaled = ((sim - positive) / tau).masked_fill(negativeMask.logical_not(), TorchScalars.NegativeInfinity);
         double logCount = Math.Log(2 * b - 2);
         var logMean = scaled.logsumexp(1) - logCount;
         var loss = (tau.squeeze(1) * (logMean + Rho)).mean();
@@ -98,7 +99,7 @@ public sealed class IndividualTemperatureLoss
             {
                 var logW = scaled - scaled.logsumexp(1, keepdim: true);
                 var w = logW.exp();
-                kl = ((w * (logW + logCount)).masked_fill(negativeMask.logical_not(), 0).sum(1))
+                kl = ((w * (logW + logCount)).masked_fill(negativeMask.logical_not(), TorchScalars.Zero).sum(1))
                     .to_type(ScalarType.Float64).cpu().data<double>().ToArray();
             }
             for (int r = 0; r < b; r++)

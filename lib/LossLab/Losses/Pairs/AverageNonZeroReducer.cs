@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,6 +14,6 @@ public sealed class AverageNonZeroReducer : IReducer
         if (term.Kind == TermKind.AlreadyReduced) return term.Values;
         var positive = term.Values.gt(0);
         var count = positive.sum().clamp_min(1).to_type(term.Values.dtype);
-        return term.Values.masked_fill(positive.logical_not(), 0).sum() / count;
+        return term.Values.masked_fill(positive.logical_not(), TorchScalars.Zero).sum() / count;
     }
 }

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,8 +22,8 @@ public sealed class BatchHardMiner(IDistance? distance = null) : IMiner
         var pos = LabelMasks.Positive(labels, refLabels);
         var neg = LabelMasks.Negative(labels, refLabels);
         // "hardness": larger is harder for positives when a distance, smaller when a similarity; the reverse for negatives.
-        var posScore = (Distance.IsSimilarity ? -mat : mat).masked_fill(pos.logical_not(), double.NegativeInfinity);
-        var negScore = (Distance.IsSimilarity ? mat : -mat).masked_fill(neg.logical_not(), double.NegativeInfinity);
+        var posScore = (Distance.IsSimilarity ? -mat : mat).masked_fill(pos.logical_not(), TorchScalars.NegativeInfinity);
+        var negScore = (Distance.IsSimilarity ? mat : -mat).masked_fill(neg.logical_not(), TorchScalars.NegativeInfinity);
         var hardP = posScore.argmax(1);
         var hardN = negScore.argmax(1);
         var keep = pos.any(1).logical_and(neg.any(1));

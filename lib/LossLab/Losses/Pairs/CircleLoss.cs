@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,6 +46,6 @@ public static partial class Functional
         var logitN = gamma * (s + margin).relu() * (similarity - margin);
         var inner = MaskedLogSumExp(logitP, positive, 1) + MaskedLogSumExp(logitN, negative, 1);
         var invalid = positive.any(1).logical_and(negative.any(1)).logical_not();
-        return nn.functional.softplus(inner).masked_fill(invalid, 0);
+        return nn.functional.softplus(inner).masked_fill(invalid, TorchScalars.Zero);
     }
 }

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,8 +21,8 @@ public static partial class Functional
             throw new ArgumentException($"{nameof(keep)} must be a boolean mask; got {keep.dtype}.", nameof(keep));
         // torch.logsumexp is max-shifted; an empty row gives −∞ there, and the NaN its backward would produce at the masked
         // entries is discarded by masked_fill's backward, so only the kept entries receive gradient.
-        var lse = x.masked_fill(keep.logical_not(), double.NegativeInfinity).logsumexp(dim);
+        var lse = x.masked_fill(keep.logical_not(), TorchScalars.NegativeInfinity).logsumexp(dim);
         if (addOne) return torch.logaddexp(lse, torch.zeros_like(lse));       // log(1 + e^lse); 0 for an empty row
-        return lse.masked_fill(keep.any(dim).logical_not(), 0);
+        return lse.masked_fill(keep.any(dim).logical_not(), TorchScalars.Zero);
     }
 }

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,8 +31,8 @@ public sealed class MultiSimilarityMiner : IMiner
         var sim = Distance.IsSimilarity ? mat : -mat;              // larger = closer in both cases
         var pos = LabelMasks.Positive(labels, refLabels);
         var neg = LabelMasks.Negative(labels, refLabels);
-        var minPos = sim.masked_fill(pos.logical_not(), double.PositiveInfinity).amin([1], keepdim: true);
-        var maxNeg = sim.masked_fill(neg.logical_not(), double.NegativeInfinity).amax([1], keepdim: true);
+        var minPos = sim.masked_fill(pos.logical_not(), TorchScalars.PositiveInfinity).amin([1], keepdim: true);
+        var maxNeg = sim.masked_fill(neg.logical_not(), TorchScalars.NegativeInfinity).amax([1], keepdim: true);
         var keepNeg = neg.logical_and((sim + Epsilon).gt(minPos));
         var keepPos = pos.logical_and((sim - Epsilon).lt(maxNeg));
         return PairTuples.FromMasks(keepPos, keepNeg);

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -54,7 +55,7 @@ public static partial class Functional
         var logits = (isSimilarity ? matrix : -matrix) / temperature;
         var lseNeg = MaskedLogSumExp(logits, negative, 1);
         var perPair = nn.functional.softplus(lseNeg.unsqueeze(1) - logits)
-            .masked_fill(negative.any(1, keepdim: true).logical_not(), 0);
+            .masked_fill(negative.any(1, keepdim: true).logical_not(), TorchScalars.Zero);
         return perPair.masked_select(positive);
     }
 }

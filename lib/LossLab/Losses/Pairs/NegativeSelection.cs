@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ internal static class NegativeSelection
 {
     internal static Tensor ByRank(Tensor score, Tensor candidates, long skip, long take)
     {
-        var masked = score.masked_fill(candidates.logical_not(), double.NegativeInfinity);
+        var masked = score.masked_fill(candidates.logical_not(), TorchScalars.NegativeInfinity);
         var (values, order) = masked.sort(1, descending: true);
         var rank = torch.arange(score.shape[1], device: score.device).unsqueeze(0);
         var chosenSorted = rank.ge(skip).logical_and(rank.lt(skip + take)).logical_and(values.isfinite());

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public static partial class Functional
         if (!positive.any().item<bool>() || !negative.any().item<bool>())
             return logits.sum(1) * 0;
         var denominator = MaskedLogSumExp(logits, positive.logical_or(negative), 1);
-        var logProb = (logits - denominator.unsqueeze(1)).masked_fill(positive.logical_not(), 0);
+        var logProb = (logits - denominator.unsqueeze(1)).masked_fill(positive.logical_not(), TorchScalars.Zero);
         var count = positive.sum(1).to_type(matrix.dtype).clamp_min(1);
         return -logProb.sum(1) / count;
     }

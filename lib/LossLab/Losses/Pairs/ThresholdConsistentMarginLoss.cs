@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,9 +64,9 @@ public static partial class Functional
     {
         var hardPos = positive.logical_and(similarity.le(marginPlus));
         var hardNeg = negative.logical_and(similarity.ge(marginMinus));
-        var posValue = (marginPlus - similarity).masked_fill(hardPos.logical_not(), 0).sum()
+        var posValue = (marginPlus - similarity).masked_fill(hardPos.logical_not(), TorchScalars.Zero).sum()
             / hardPos.sum().clamp_min(1).to_type(similarity.dtype);
-        var negValue = (similarity - marginMinus).masked_fill(hardNeg.logical_not(), 0).sum()
+        var negValue = (similarity - marginMinus).masked_fill(hardNeg.logical_not(), TorchScalars.Zero).sum()
             / hardNeg.sum().clamp_min(1).to_type(similarity.dtype);
         return (posValue, negValue);
     }

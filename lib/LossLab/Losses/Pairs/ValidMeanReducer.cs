@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,6 +14,6 @@ public sealed class ValidMeanReducer : IReducer
         if (term.Kind == TermKind.AlreadyReduced) return term.Values;
         if (term.Valid is null) return term.Values.numel() == 0 ? term.Values.sum() : term.Values.mean();
         var count = term.Valid.sum().clamp_min(1).to_type(term.Values.dtype);
-        return term.Values.masked_fill(term.Valid.logical_not(), 0).sum() / count;
+        return term.Values.masked_fill(term.Valid.logical_not(), TorchScalars.Zero).sum() / count;
     }
 }
