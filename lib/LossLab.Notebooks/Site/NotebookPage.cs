@@ -131,7 +131,9 @@ internal static partial class NotebookPage
                 if (data is null) return ("", false);
                 if (data["text/html"] is { } html)
                 {
-                    var markup = SiteNotebook.TextOf(html);
+                    // Site pages load plotly.js from assets/ before any chart, so a fragment's CDN fallback never runs:
+                    // it is blanked so that no page names an address outside the site.
+                    var markup = SiteNotebook.TextOf(html).Replace(Formatting.PlotlyChartFormatter.PlotlyJsCdn, "data:text/javascript,", StringComparison.Ordinal);
                     return ($"<div class=\"output html\">{markup}</div>\n", markup.Contains("Plotly.", StringComparison.Ordinal));
                 }
                 if (data["image/png"] is { } png)

@@ -75,6 +75,13 @@ public class SiteBrowserTests : IDisposable
             await page.GotoAsync(new Uri(file).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
             await page.WaitForTimeoutAsync(300);
             // Every Plotly chart draws its SVG layers.
+            // Plotly.NET's own fragments draw into a div named in the script; LossLab's into the div before the script.
+            var html = await page.ContentAsync();
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(html, @"Plotly\.newPlot\('([^']+)'"))
+            {
+                await page.WaitForSelectorAsync($"[id='{m.Groups[1].Value}'] svg.main-svg", new() { Timeout = 15_000 });
+                charts++;
+            }
             var chartDivs = page.Locator("div.losslab-plotly");
             int count = await chartDivs.CountAsync();
             for (int c = 0; c < count; c++)

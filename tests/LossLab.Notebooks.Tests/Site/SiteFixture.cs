@@ -103,6 +103,11 @@ internal static class SiteFixture
         return Plotly.NET.GenericChart.toChartHTML(chart);
     }
 
+    /// <summary>A chart fragment as LossLab's formatter renders it (drawn into the div before its script).</summary>
+    internal static string LossLabChartFragment(string name) =>
+        LossLab.Notebooks.Formatting.PlotlyChartFormatter.ToHtml(
+            Plotly.NET.CSharp.Chart.Line<double, double, string>(x: [1.0, 2.0, 3.0], y: [2.0, 3.0, 5.0], Name: name));
+
     /// <summary>A two-cluster suite of executed notebooks covering every kind of output the site renders, plus the
     /// untrusted-text cases. Returns the executed root and the source root.</summary>
     internal static (string Executed, string Sources) Suite(string root)
@@ -117,7 +122,7 @@ internal static class SiteFixture
             Code("Console.WriteLine(\"" + untrusted + "\");", 3, "completed", null, Stream(untrusted + "\n" + img + "\n")),
             Code("\"" + img + "\"", 4, "completed", null, Display("text/plain", img)),
             Code("chart", 5, "completed", null, Display("text/html", ChartFragment("squares"))),
-            Code("chart2", 6, "completed", null, Display("text/html", ChartFragment("more squares"))),
+            Code("chart2", 6, "completed", null, Display("text/html", LossLabChartFragment("more squares"))),
             Code("claims", 7, "completed", null, ClaimsOutput(("a-held", "held"), ("a-failed", "failed"), ("a-notrun", "not-run"))));
         var b = Notebook(true,
             Markdown("# Long tail\n\nLDAM against cross-entropy."),
