@@ -113,6 +113,28 @@ public class SamTests
     }
 
     [Fact]
+    public void A_sam_step_evaluates_the_loss_and_its_gradient_exactly_twice()
+    {
+        var model = nn.Linear(2, 1, hasBias: false, dtype: ScalarType.Float64);
+        using var sgd = torch.optim.SGD(model.parameters(), 0.05);
+        using var sam = new Sam(model.parameters(), sgd, rho: 0.1);
+        int evaluations = 0;
+        var objective = new SamObjective(LossLab.Training.Objectives.From(b =>
+        {
+            evaluations++;
+            return (model.forward(b.Inputs).reshape(-1) - b.Targets).square().mean();
+        }), sam);
+        var trainer = new LossLab.Training.Trainer(model, sam, objective);
+        var inputs = tensor(new[] { 1, 2, -1, 0.5, 0.3, -2 }).reshape(3, 2);
+        var targets = tensor(new[] { 1, -0.5, 2 });
+        for (int step = 1; step <= 3; step++)
+        {
+            trainer.TrainStep(inputs, targets);
+            Assert.Equal(2 * step, evaluations);   // at w, then at w + ε(w)
+        }
+    }
+
+    [Fact]
     public void Step_without_closure_throws()
     {
         var p = new QuadraticProblem();
