@@ -49,8 +49,8 @@ public static class RenderCommand
     /// <summary>Prints where the site is and its totals.</summary>
     public static void Report(SiteResult result)
     {
-        var (held, failed, notRun) = result.Totals;
+        var (held, failed, inconclusive, notRun) = result.Totals;
         Console.WriteLine($"Site: {Path.GetRelativePath(Environment.CurrentDirectory, result.IndexPath)} " +
-                          $"({result.Notebooks.Count} notebooks; claims: {held} held, {failed} failed, {notRun} not run)");
+                          $"({result.Notebooks.Count} notebooks; claims: {held} held, {failed} failed, {inconclusive} inconclusive, {notRun} not run)");
     }
 }

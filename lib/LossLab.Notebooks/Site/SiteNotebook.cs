@@ -4,7 +4,19 @@ namespace LossLab.Notebooks.Site;
 
 /// <summary>One claim as recorded in a claims cell's output metadata (<c>metadata.losslab.claims</c>).</summary>
 public sealed record SiteClaim(string Id, string Paper, string Claim, string Expected, string Observed, string Verdict,
-    string Scale, IReadOnlyDictionary<string, double> Values);
+    string Scale, IReadOnlyDictionary<string, double> Values)
+{
+    /// <summary>effect, agreement or check ("" in records before version 2).</summary>
+    public string Kind { get; init; } = "";
+    /// <summary>The estimate with its interval ("—" when the record has no test).</summary>
+    public string Estimate { get; init; } = "—";
+    /// <summary>The number of replicates ("—" when the record has no test).</summary>
+    public string N { get; init; } = "—";
+    /// <summary>The threshold with its direction, or the agreement's tolerance ("—" when absent).</summary>
+    public string Threshold { get; init; } = "—";
+    /// <summary>Why the claim is not run or inconclusive, when recorded.</summary>
+    public string Reason { get; init; } = "";
+}
 
 /// <summary>An executed notebook as the site sees it: where it sits, what it is called, how its run went, its claims.</summary>
 public sealed partial class SiteNotebook
@@ -134,11 +146,34 @@ public sealed partial class SiteNotebook
                 if (o["values"] is JsonObject vs)
                     foreach (var (k, v) in vs)
                         if (v is JsonValue jv && jv.TryGetValue<double>(out var d)) values[k] = d;
+                var (estimate, n, threshold) = TestNumbers(o);
                 claims.Add(new SiteClaim(Str(o, "id"), Str(o, "paper"), Str(o, "claim"), Str(o, "expected"), Str(o, "observed"),
-                    Str(o, "verdict") is { Length: > 0 } v2 ? v2 : "not-run", Str(o, "scale"), values));
+                    Str(o, "verdict") is { Length: > 0 } v2 ? v2 : "not-run", Str(o, "scale"), values)
+                {
+                    Kind = Str(o, "kind"), Estimate = estimate, N = n, Threshold = threshold, Reason = Str(o, "reason"),
+                });
             }
         }
         return claims;
+    }
+
+    static (string Estimate, string N, string Threshold) TestNumbers(JsonObject o)
+    {
+        static string G(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d)
+            ? d.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "—";
+        if (o["test"] is JsonObject t)
+        {
+            var iv = t["interval"] as JsonArray;
+            return ($"{G(t["estimate"])} [{G(iv?.ElementAtOrDefault(0))}, {G(iv?.ElementAtOrDefault(1))}]",
+                    t["n"] is JsonValue nv && nv.TryGetValue<int>(out var n) ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "—",
+                    $"{Str(t, "direction")} {G(t["threshold"])}");
+        }
+        if (o["reference"] is not null)
+        {
+            bool relative = o["relative_error"] is not null;
+            return ($"{G(o["values"]?["value"])} (ref. {G(o["reference"])})", "—", $"{(relative ? "rel." : "abs.")} error ≤ {G(o["tolerance"])}");
+        }
+        return ("—", "—", "—");
     }
 
     static string Str(JsonObject o, string key) =>

@@ -11,7 +11,7 @@ public sealed record SiteResult(string SiteDirectory, IReadOnlyList<SiteNotebook
     public string IndexPath => Path.Combine(SiteDirectory, "index.html");
 
     /// <summary>Claims with each verdict over the whole suite.</summary>
-    public (int Held, int Failed, int NotRun) Totals => SiteRenderer.Count(Notebooks.SelectMany(n => n.Claims));
+    public (int Held, int Failed, int Inconclusive, int NotRun) Totals => SiteRenderer.Count(Notebooks.SelectMany(n => n.Claims));
 }
 
 /// <summary>
@@ -56,23 +56,30 @@ public static class SiteRenderer
         return new SiteResult(siteDirectory, notebooks);
     }
 
-    internal static (int Held, int Failed, int NotRun) Count(IEnumerable<SiteClaim> claims)
+    internal static (int Held, int Failed, int Inconclusive, int NotRun) Count(IEnumerable<SiteClaim> claims)
     {
-        int held = 0, failed = 0, notRun = 0;
+        int held = 0, failed = 0, inconclusive = 0, notRun = 0;
         foreach (var c in claims)
-            switch (c.Verdict) { case "held": held++; break; case "failed": failed++; break; default: notRun++; break; }
-        return (held, failed, notRun);
+            switch (c.Verdict)
+            {
+                case "held": held++; break;
+                case "failed": failed++; break;
+                case "inconclusive": inconclusive++; break;
+                default: notRun++; break;
+            }
+        return (held, failed, inconclusive, notRun);
     }
 
-    static string Totals((int Held, int Failed, int NotRun) t) =>
-        $"<b>{t.Held}</b> held · <b>{t.Failed}</b> failed · <b>{t.NotRun}</b> not run";
+    static string Totals((int Held, int Failed, int Inconclusive, int NotRun) t) =>
+        $"<b>{t.Held}</b> held · <b>{t.Failed}</b> failed · <b>{t.Inconclusive}</b> inconclusive · <b>{t.NotRun}</b> not run";
 
     static string Index(IReadOnlyList<SiteNotebook> notebooks)
     {
         var sb = new StringBuilder();
         sb.Append("<h1>LossLab: reproduction scoreboard</h1>\n");
         sb.Append("<p class=\"summary\">Each notebook reproduces falsifiable claims of recent papers on training objectives and training dynamics. ")
-          .Append("A claim is <em>held</em> or <em>failed</em> by the numbers of the run shown, or <em>not run</em> when it needs a larger scale than the run's.</p>\n");
+          .Append("A claim is <em>held</em> when the whole 95 % interval of its estimate lies on the claimed side of its threshold, <em>failed</em> when it lies wholly on the other side, ")
+          .Append("<em>inconclusive</em> when it straddles the threshold (or the model did not beat its baseline), and <em>not run</em> when it needs a larger scale than the run's.</p>\n");
         var all = Count(notebooks.SelectMany(n => n.Claims));
         int completed = notebooks.Count(n => n.Status == "completed");
         sb.Append("<p class=\"totals\" id=\"overall\">Overall: ").Append(Totals(all)).Append(" · <b>").Append(completed)
@@ -82,21 +89,24 @@ public static class SiteRenderer
             var t = Count(group.SelectMany(n => n.Claims));
             sb.Append("<h2>").Append(SiteLayout.Encode(SiteLayout.ClusterName(group.Key))).Append("</h2>\n");
             sb.Append("<p class=\"totals\">").Append(Totals(t)).Append("</p>\n");
-            sb.Append("<table class=\"scoreboard\"><thead><tr><th>notebook</th><th>status</th><th>claim</th><th>expected</th><th>observed</th><th>verdict</th></tr></thead><tbody>\n");
+            sb.Append("<table class=\"scoreboard\"><thead><tr><th>notebook</th><th>status</th><th>claim</th><th>expected</th><th>observed</th><th>estimate [95 % interval]</th><th>n</th><th>threshold</th><th>verdict</th></tr></thead><tbody>\n");
             foreach (var nb in group)
             {
                 int rows = Math.Max(1, nb.Claims.Count);
                 sb.Append("<tr><td rowspan=\"").Append(rows).Append("\"><a href=\"").Append(SiteLayout.Encode(nb.PagePath)).Append("\">")
                   .Append(SiteLayout.Encode(nb.Title)).Append("</a><div class=\"summary\">").Append(SiteLayout.Encode(nb.Summary))
                   .Append("</div></td><td rowspan=\"").Append(rows).Append("\">").Append(SiteLayout.StatusBadge(nb.Status)).Append("</td>");
-                if (nb.Claims.Count == 0) sb.Append("<td colspan=\"4\"><em>no claims recorded</em></td></tr>\n");
+                if (nb.Claims.Count == 0) sb.Append("<td colspan=\"7\"><em>no claims recorded</em></td></tr>\n");
                 for (int i = 0; i < nb.Claims.Count; i++)
                 {
                     var c = nb.Claims[i];
                     if (i > 0) sb.Append("<tr>");
                     sb.Append("<td>").Append(SiteLayout.Encode(c.Claim));
                     if (c.Paper.Length > 0) sb.Append(" <span class=\"paper\">(").Append(SiteLayout.Encode(c.Paper)).Append(")</span>");
+                    if (c.Reason.Length > 0) sb.Append("<div class=\"reason\">").Append(SiteLayout.Encode(c.Reason)).Append("</div>");
                     sb.Append("</td><td>").Append(SiteLayout.Encode(c.Expected)).Append("</td><td>").Append(SiteLayout.Encode(c.Observed))
+                      .Append("</td><td class=\"num\">").Append(SiteLayout.Encode(c.Estimate)).Append("</td><td class=\"num\">").Append(SiteLayout.Encode(c.N))
+                      .Append("</td><td class=\"num\">").Append(SiteLayout.Encode(c.Threshold))
                       .Append("</td><td>").Append(SiteLayout.VerdictBadge(c.Verdict)).Append("</td></tr>\n");
                 }
             }

@@ -1,29 +1,90 @@
+using System.Globalization;
+
 namespace LossLab.Experiments;
 
 /// <summary>The verdict of a falsifiable claim.</summary>
 public enum Verdict
 {
-    /// <summary>The observed values meet the expectation.</summary>
+    /// <summary>The whole interval lies on the claimed side of the threshold (or the value agrees with its reference).</summary>
     Held,
-    /// <summary>The observed values contradict the expectation.</summary>
+    /// <summary>The whole interval lies on the other side (or the value disagrees with its reference).</summary>
     Failed,
-    /// <summary>The claim needs a larger scale than the run's, so it was not judged.</summary>
+    /// <summary>The interval straddles the threshold, too few replicates, or the model did not beat its baseline.</summary>
+    Inconclusive,
+    /// <summary>The claim needs a larger scale than the run's (smoke scale decides nothing), or cannot be tested fairly here.</summary>
     NotRun,
 }
 
-/// <summary>One checked claim, as recorded in a notebook's claims output (<c>metadata.losslab.claims</c>).</summary>
+/// <summary>What kind of test a claim is.</summary>
+public enum ClaimKind
+{
+    /// <summary>A comparison over replicates (seeds): an estimate with an interval against a threshold.</summary>
+    Effect,
+    /// <summary>A value against a published or independently computed reference, within a tolerance.</summary>
+    Agreement,
+    /// <summary>A verdict computed by hand with <see cref="Claims.Check"/>: not part of claim record version 2.</summary>
+    Check,
+}
+
+/// <summary>The test behind an effect claim (claims record version 2): held when the whole interval lies on the
+/// <see cref="Direction"/> side of <see cref="Threshold"/>, failed when it lies wholly on the other side.</summary>
+public sealed record EffectTest(string Statistic, double Estimate, double Lower, double Upper, double Level,
+    double Threshold, string Direction, int N, string Method)
+{
+    /// <summary>The verdict this test gives by the protocol's rule (n below 3 or a non-finite interval: inconclusive).</summary>
+    public Verdict Decide()
+    {
+        if (N < 3 || !double.IsFinite(Lower) || !double.IsFinite(Upper)) return Verdict.Inconclusive;
+        return Direction == ">"
+            ? Lower > Threshold ? Verdict.Held : Upper < Threshold ? Verdict.Failed : Verdict.Inconclusive
+            : Upper < Threshold ? Verdict.Held : Lower > Threshold ? Verdict.Failed : Verdict.Inconclusive;
+    }
+}
+
+/// <summary>The test behind an agreement claim: |value − reference| (relative: divided by |reference|) ≤ tolerance.</summary>
+public sealed record AgreementTest(double Value, double Reference, double Tolerance, bool Relative)
+{
+    /// <summary>The absolute or relative error.</summary>
+    public double Error => Relative ? Math.Abs(Value - Reference) / Math.Abs(Reference) : Math.Abs(Value - Reference);
+
+    /// <summary>Held within the tolerance, failed outside it, inconclusive when the value is not finite.</summary>
+    public Verdict Decide() => !double.IsFinite(Value) ? Verdict.Inconclusive : Error <= Tolerance ? Verdict.Held : Verdict.Failed;
+}
+
+/// <summary>One claim, as recorded in a notebook's claims output (<c>metadata.losslab.claims</c>, record version 2).</summary>
 public sealed record ClaimRecord(
     string Id, string Paper, string Claim, string Expected, string Observed,
     IReadOnlyDictionary<string, double> Values, Verdict Verdict, string Scale)
 {
-    /// <summary>The verdict as the claims record spells it: held, failed or not-run.</summary>
-    public string VerdictText => Verdict switch { Verdict.Held => "held", Verdict.Failed => "failed", _ => "not-run" };
+    /// <summary>Effect, agreement, or a hand-computed check.</summary>
+    public ClaimKind Kind { get; init; } = ClaimKind.Check;
+
+    /// <summary>The interval test of an effect claim.</summary>
+    public EffectTest? Test { get; init; }
+
+    /// <summary>The reference of an agreement claim.</summary>
+    public AgreementTest? Agreement { get; init; }
+
+    /// <summary>Why the claim is not run or inconclusive, when that is not the interval alone.</summary>
+    public string? Reason { get; init; }
+
+    /// <summary>The verdict as the claims record spells it: held, failed, inconclusive or not-run.</summary>
+    public string VerdictText => Verdict switch
+    {
+        Verdict.Held => "held", Verdict.Failed => "failed", Verdict.Inconclusive => "inconclusive", _ => "not-run",
+    };
+
+    /// <summary>The kind as the claims record spells it.</summary>
+    public string KindText => Kind switch { ClaimKind.Effect => "effect", ClaimKind.Agreement => "agreement", _ => "check" };
 }
 
 /// <summary>
-/// The claims of a notebook, each checked against results computed earlier in the notebook. A claim that needs a larger
-/// scale than the run's is recorded as not run rather than failed. Displayed, a notebook engine shows the table and
-/// writes the records into the output's metadata.
+/// The claims of a notebook (claims record version 2, DESIGN.md). An effect claim is an estimate with its interval
+/// against a threshold, built from per-seed numbers by <see cref="Paired"/>, <see cref="OneSample"/>,
+/// <see cref="RankCorrelation"/> or <see cref="Slope"/>; an agreement claim is a value against a reference
+/// (<see cref="Agreement"/>). The verdict is never given by hand: it follows from the test, and is not-run at smoke scale
+/// or below the claim's <c>needs</c>, and inconclusive when the model did not beat its baseline. Displayed, a notebook
+/// engine shows the table and writes the records into the output's metadata.
 /// </summary>
 public sealed class Claims
 {
@@ -41,31 +102,194 @@ public sealed class Claims
     /// <summary>The scale of the run.</summary>
     public string Scale { get; }
 
-    /// <summary>The claims checked so far, in order.</summary>
+    /// <summary>The claims recorded so far, in order.</summary>
     public IReadOnlyList<ClaimRecord> Records => records;
 
-    /// <summary>Records a claim. <paramref name="held"/> is the comparison itself, computed from results; when the run's
-    /// scale is below <paramref name="needs"/>, the claim is recorded as not run whatever <paramref name="held"/> says.</summary>
+    /// <summary>A paired comparison over seeds: the mean of aᵢ − bᵢ (times <paramref name="scaleBy"/>, e.g. 100 for
+    /// points) with its interval, against <paramref name="threshold"/> in <paramref name="direction"/>. <c>baseline</c>
+    /// (in every effect claim) is null when there is no baseline to beat; otherwise whether the trained models beat it,
+    /// and the reason written when they did not (the claim is then inconclusive).</summary>
+    public ClaimRecord Paired(string id, string paper, string claim, IReadOnlyList<double> a, IReadOnlyList<double> b,
+        string statistic, double threshold = 0, string direction = ">", double scaleBy = 1, string unit = "",
+        IntervalMethod method = IntervalMethod.StudentT, string needs = "default", (bool Beaten, string Reason)? baseline = null,
+        IReadOnlyDictionary<string, double>? values = null, string? expected = null, string? observed = null, int seed = 0)
+    {
+        CheckDirection(direction);
+        var diffs = Diffs(a, b, scaleBy);
+        var v = new Dictionary<string, double>(values ?? new Dictionary<string, double>())
+        {
+            ["mean_a"] = a.Average() * scaleBy, ["mean_b"] = b.Average() * scaleBy,
+        };
+        return FromSample(id, paper, claim, diffs, statistic, threshold, direction, unit, method, needs, baseline, v, expected, observed,
+            seed, paired: true);
+    }
+
+    /// <summary>A one-sample effect: the mean (or, with the sign test, the median) of per-seed <paramref name="sample"/>
+    /// with its interval, against <paramref name="threshold"/>.</summary>
+    public ClaimRecord OneSample(string id, string paper, string claim, IReadOnlyList<double> sample, string statistic,
+        double threshold, string direction = ">", string unit = "", IntervalMethod method = IntervalMethod.StudentT,
+        string needs = "default", (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
+        string? expected = null, string? observed = null, int seed = 0)
+    {
+        CheckDirection(direction);
+        ArgumentNullException.ThrowIfNull(sample);
+        return FromSample(id, paper, claim, [.. sample], statistic, threshold, direction, unit, method, needs, baseline,
+            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, seed, paired: false);
+    }
+
+    /// <summary>Spearman's rank correlation of <paramref name="x"/> and <paramref name="y"/> with its Fisher-z interval,
+    /// against <paramref name="threshold"/> (e.g. ρ &lt; 0 for "falls with").</summary>
+    public ClaimRecord RankCorrelation(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
+        string statistic, double threshold = 0, string direction = ">", string needs = "default",
+        (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
+        string? expected = null, string? observed = null)
+    {
+        CheckDirection(direction);
+        var r = ClaimStatistics.Spearman(x, y);
+        return FromInterval(id, paper, claim, r, statistic, threshold, direction, "", needs, baseline,
+            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, $"{r.N} points");
+    }
+
+    /// <summary>The least-squares slope of <paramref name="y"/> on <paramref name="x"/> with its t interval, against
+    /// <paramref name="threshold"/>.</summary>
+    public ClaimRecord Slope(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
+        string statistic, double threshold = 0, string direction = ">", string needs = "default",
+        (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
+        string? expected = null, string? observed = null)
+    {
+        CheckDirection(direction);
+        var r = ClaimStatistics.Slope(x, y);
+        return FromInterval(id, paper, claim, r, statistic, threshold, direction, "", needs, baseline,
+            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, $"{r.N} points");
+    }
+
+    /// <summary>An agreement claim: <paramref name="value"/> against <paramref name="reference"/> within
+    /// <paramref name="tolerance"/> (relative to |reference| when <paramref name="relative"/>).</summary>
+    public ClaimRecord Agreement(string id, string paper, string claim, double value, double reference, double tolerance,
+        bool relative = true, string needs = "smoke", IReadOnlyDictionary<string, double>? values = null,
+        string? expected = null, string? observed = null)
+    {
+        if (!(tolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "tolerance must be ≥ 0.");
+        if (relative && reference == 0) throw new ArgumentException("a relative agreement needs a non-zero reference.", nameof(reference));
+        if (!double.IsFinite(reference)) throw new ArgumentException($"reference is {reference}: it must be finite.", nameof(reference));
+        var test = new AgreementTest(value, reference, tolerance, relative);
+        var v = new Dictionary<string, double>(values ?? new Dictionary<string, double>()) { ["value"] = value, ["reference"] = reference };
+        expected ??= relative ? $"within {F(100 * tolerance)} % of {F(reference)}" : $"within ±{F(tolerance)} of {F(reference)}";
+        observed ??= relative ? $"{F(value)} ({F(100 * test.Error)} % off)" : $"{F(value)} (off by {F(test.Error)})";
+        var (verdict, reason) = Gate(needs, null, test.Decide(), double.IsFinite(value) ? null : "the value is not finite");
+        return Add(new ClaimRecord(id, paper, claim, expected, observed, v, verdict, Scale)
+        {
+            Kind = ClaimKind.Agreement, Agreement = test, Reason = reason,
+        });
+    }
+
+    /// <summary>A claim that is not tested in this run, with the reason (it needs the paper's data or scale, or cannot be
+    /// tested fairly within the budget).</summary>
+    public ClaimRecord NotRun(string id, string paper, string claim, string expected, string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return Add(new ClaimRecord(id, paper, claim, expected, "not run", new Dictionary<string, double>(), Verdict.NotRun, Scale)
+        {
+            Kind = ClaimKind.Effect, Reason = reason,
+        });
+    }
+
+    /// <summary>Records a claim whose verdict was computed by hand. Kept for notebooks written before claims record
+    /// version 2; such records have kind "check" and are not decided at smoke scale.</summary>
+    [Obsolete("Use an effect claim (Paired, OneSample, RankCorrelation, Slope) or an Agreement: their verdict follows from the numbers.")]
     public ClaimRecord Check(string id, string paper, string claim, string expected, string observed,
         IReadOnlyDictionary<string, double>? values, bool held, string needs = "smoke")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        if (records.Any(r => r.Id == id)) throw new ArgumentException($"A claim with id '{id}' was already checked.", nameof(id));
+        var (verdict, reason) = Gate(needs, null, held ? Verdict.Held : Verdict.Failed, null);
+        return Add(new ClaimRecord(id, paper, claim, expected, observed,
+            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), verdict, Scale) { Reason = reason });
+    }
+
+    /// <summary>How many claims have each verdict.</summary>
+    public (int Held, int Failed, int Inconclusive, int NotRun) Totals =>
+        (records.Count(r => r.Verdict == Verdict.Held), records.Count(r => r.Verdict == Verdict.Failed),
+         records.Count(r => r.Verdict == Verdict.Inconclusive), records.Count(r => r.Verdict == Verdict.NotRun));
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        string.Join(Environment.NewLine, records.Select(r =>
+            $"[{r.VerdictText}] {r.Id}: {r.Claim} — expected {r.Expected}; observed {r.Observed}" + (r.Reason is null ? "" : $" ({r.Reason})")));
+
+    ClaimRecord FromSample(string id, string paper, string claim, double[] sample, string statistic, double threshold,
+        string direction, string unit, IntervalMethod method, string needs, (bool Beaten, string Reason)? baseline,
+        Dictionary<string, double> values, string? expected, string? observed, int seed, bool paired)
+    {
+        string what = paired ? "paired seeds" : "seeds";
+        if (sample.Length < 2)
+        {
+            var test = new EffectTest(statistic, sample.Length == 1 ? sample[0] : double.NaN, double.NaN, double.NaN, 0.95,
+                threshold, direction, sample.Length, method.ToString());
+            expected ??= Expectation(statistic, direction, threshold, unit);
+            observed ??= $"{F(test.Estimate)}{unit} from {sample.Length} {what}: no interval";
+            var (v0, r0) = Gate(needs, baseline, Verdict.Inconclusive, "fewer than 3 replicates");
+            return Add(new ClaimRecord(id, paper, claim, expected, observed, values, v0, Scale) { Kind = ClaimKind.Effect, Test = test, Reason = r0 });
+        }
+        var r = ClaimStatistics.Mean(sample, method, seed: seed);
+        if (paired) r = r with { Method = "paired " + r.Method };
+        return FromInterval(id, paper, claim, r, statistic, threshold, direction, unit, needs, baseline, values, expected, observed,
+            $"{r.N} {what}");
+    }
+
+    ClaimRecord FromInterval(string id, string paper, string claim, ClaimStatistics.Interval r, string statistic, double threshold,
+        string direction, string unit, string needs, (bool Beaten, string Reason)? baseline, Dictionary<string, double> values,
+        string? expected, string? observed, string over)
+    {
+        var test = new EffectTest(statistic, r.Estimate, r.Lower, r.Upper, r.Level, threshold, direction, r.N, r.Method);
+        expected ??= Expectation(statistic, direction, threshold, unit);
+        observed ??= $"{Signed(r.Estimate)}{unit} [{Signed(r.Lower)}, {Signed(r.Upper)}], {over}";
+        var decided = test.Decide();
+        string? why = r.N < 3 ? "fewer than 3 replicates" : null;
+        var (verdict, reason) = Gate(needs, baseline, decided, why);
+        return Add(new ClaimRecord(id, paper, claim, expected, observed, values, verdict, Scale)
+        {
+            Kind = ClaimKind.Effect, Test = test, Reason = reason,
+        });
+    }
+
+    (Verdict, string?) Gate(string needs, (bool Beaten, string Reason)? baseline, Verdict decided, string? why)
+    {
         int need = Array.IndexOf(ScaleOrder, needs);
         if (need < 0) throw new ArgumentOutOfRangeException(nameof(needs), needs, "needs must be smoke, default or paper.");
-        var verdict = Array.IndexOf(ScaleOrder, Scale) < need ? Verdict.NotRun : held ? Verdict.Held : Verdict.Failed;
-        var record = new ClaimRecord(id, paper, claim, expected, observed,
-            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), verdict, Scale);
+        if (Scale == "smoke") return (Verdict.NotRun, "smoke scale only shows that the notebook runs; it decides no claim");
+        if (Array.IndexOf(ScaleOrder, Scale) < need) return (Verdict.NotRun, $"needs the {needs} scale");
+        if (baseline is { Beaten: false } b) return (Verdict.Inconclusive, b.Reason);
+        return (decided, why);
+    }
+
+    ClaimRecord Add(ClaimRecord record)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Id, "id");
+        if (records.Any(r => r.Id == record.Id)) throw new ArgumentException($"A claim with id '{record.Id}' was already recorded.", "id");
         records.Add(record);
         return record;
     }
 
-    /// <summary>How many claims have each verdict.</summary>
-    public (int Held, int Failed, int NotRun) Totals =>
-        (records.Count(r => r.Verdict == Verdict.Held), records.Count(r => r.Verdict == Verdict.Failed),
-         records.Count(r => r.Verdict == Verdict.NotRun));
+    static double[] Diffs(IReadOnlyList<double> a, IReadOnlyList<double> b, double scaleBy)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.Count != b.Count) throw new ArgumentException($"a and b must pair up seed by seed: {a.Count} values against {b.Count}.", nameof(b));
+        if (a.Count == 0) throw new ArgumentException("a must hold at least one value.", nameof(a));
+        for (int i = 0; i < a.Count; i++)
+            if (!double.IsFinite(a[i]) || !double.IsFinite(b[i]))
+                throw new ArgumentException($"pair {i} is ({a[i]}, {b[i]}): every value must be finite (measure a diverged run at its last finite checkpoint).", nameof(a));
+        return [.. a.Zip(b, (x, y) => (x - y) * scaleBy)];
+    }
 
-    /// <inheritdoc/>
-    public override string ToString() =>
-        string.Join(Environment.NewLine, records.Select(r => $"[{r.VerdictText}] {r.Id}: {r.Claim} — expected {r.Expected}; observed {r.Observed}"));
+    static void CheckDirection(string direction)
+    {
+        if (direction is not (">" or "<")) throw new ArgumentException($"direction must be \">\" or \"<\"; got \"{direction}\".", nameof(direction));
+    }
+
+    static string Expectation(string statistic, string direction, double threshold, string unit) =>
+        $"{statistic} {direction} {F(threshold)}{unit} (whole 95 % interval)";
+
+    static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString(Math.Abs(v) >= 100 || v == Math.Round(v) ? "0.##" : Math.Abs(v) >= 1 ? "0.###" : "0.####", CultureInfo.InvariantCulture);
+
+    static string Signed(double v) => (v > 0 ? "+" : "") + F(v);
 }

@@ -77,23 +77,40 @@ public class FormatterTests
     [Fact]
     public void Claims_display_as_a_table_and_record_the_claims_metadata_exactly()
     {
-        var claims = new Claims("smoke");
-        claims.Check("a-beats-b", "arXiv:1906.07413", "A beats <B>", "difference > 0", "+6.1 points",
-            new Dictionary<string, double> { ["a"] = 0.781, ["b"] = 0.72 }, held: true);
-        claims.Check("paper-size", "arXiv:1906.07413", "needs paper scale", "error ≤ 24.5%", "n/a", null, held: false, needs: "paper");
+        var claims = new Claims("default");
+        // differences 4, 6, 8 points: mean 6, sd 2, t(0.975, 2) = 4.302653 → 6 ± 4.968 = [1.032, 10.968]
+        claims.Paired("a-beats-b", "arXiv:1906.07413", "A beats <B>", [0.74, 0.78, 0.82], [0.70, 0.72, 0.74],
+            statistic: "paired difference (points)", scaleBy: 100, unit: " points", expected: "difference > 0");
+        claims.Agreement("e-matches", "arXiv:2404.10102", "E matches", 1.8172, 1.8169, 0.01);
+        claims.NotRun("paper-size", "arXiv:1906.07413", "needs paper scale", "error ≤ 24.5%", "needs CIFAR-10 and a GPU");
 
         var bundle = Formatter.Format(claims);
 
-        var expected = JsonNode.Parse("""
-            {"losslab": {"claims": [
-              {"id": "a-beats-b", "paper": "arXiv:1906.07413", "claim": "A beats <B>", "expected": "difference > 0", "observed": "+6.1 points",
-               "values": {"a": 0.781, "b": 0.72}, "verdict": "held", "scale": "smoke"},
-              {"id": "paper-size", "paper": "arXiv:1906.07413", "claim": "needs paper scale", "expected": "error ≤ 24.5%", "observed": "n/a",
-               "values": {}, "verdict": "not-run", "scale": "smoke"}]}}
-            """);
-        Assert.True(JsonNode.DeepEquals(expected, bundle.Metadata), bundle.Metadata?.ToJsonString());
+        var metadata = bundle.Metadata!["losslab"]!["claims"]!.AsArray();
+        Assert.Equal(3, metadata.Count);
+        var effect = metadata[0]!;
+        Assert.Equal("effect", effect["kind"]!.GetValue<string>());
+        Assert.Equal("held", effect["verdict"]!.GetValue<string>());
+        Assert.Equal("difference > 0", effect["expected"]!.GetValue<string>());
+        var test = effect["test"]!;
+        Assert.Equal(6.0, test["estimate"]!.GetValue<double>(), 9);
+        Assert.Equal(6 - 4.302653 * 2 / Math.Sqrt(3), test["interval"]![0]!.GetValue<double>(), 5);
+        Assert.Equal(6 + 4.302653 * 2 / Math.Sqrt(3), test["interval"]![1]!.GetValue<double>(), 5);
+        Assert.Equal(3, test["n"]!.GetValue<int>());
+        Assert.Equal(">", test["direction"]!.GetValue<string>());
+        Assert.Equal("paired t", test["method"]!.GetValue<string>());
+        Assert.Equal(0.0, test["threshold"]!.GetValue<double>());
+        Assert.Equal(0.95, test["level"]!.GetValue<double>());
+        var agreement = metadata[1]!;
+        Assert.Equal("agreement", agreement["kind"]!.GetValue<string>());
+        Assert.Equal(1.8169, agreement["reference"]!.GetValue<double>());
+        Assert.Equal(0.01, agreement["tolerance"]!.GetValue<double>());
+        Assert.Equal(0.0003 / 1.8169, agreement["relative_error"]!.GetValue<double>(), 9);
+        Assert.Equal("held", agreement["verdict"]!.GetValue<string>());
+        Assert.Equal("not-run", metadata[2]!["verdict"]!.GetValue<string>());
+        Assert.Equal("needs CIFAR-10 and a GPU", metadata[2]!["reason"]!.GetValue<string>());
         Assert.Contains("A beats &lt;B&gt;", bundle[Formatter.Html]);
-        Assert.Contains("1 held, 0 failed, 1 not run", bundle[Formatter.Html]);
+        Assert.Contains("2 held, 0 failed, 0 inconclusive, 1 not run", bundle[Formatter.Html]);
         Assert.Equal(claims.ToString(), bundle[Formatter.PlainText]);
     }
 

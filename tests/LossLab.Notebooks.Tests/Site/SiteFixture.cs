@@ -53,7 +53,13 @@ internal static class SiteFixture
         var list = new JsonArray(claims.Select(c => (JsonNode)new JsonObject
         {
             ["id"] = c.Id, ["paper"] = "arXiv:0000.00000", ["claim"] = $"claim {c.Id}", ["expected"] = "x > 0",
-            ["observed"] = "x = 1", ["values"] = new JsonObject { ["x"] = 1.0 }, ["verdict"] = c.Verdict, ["scale"] = "smoke",
+            ["observed"] = "x = 1", ["kind"] = "effect",
+            ["test"] = new JsonObject
+            {
+                ["statistic"] = "x", ["estimate"] = 1.0, ["interval"] = new JsonArray(c.Verdict == "inconclusive" ? -0.5 : 0.25, 1.75),
+                ["level"] = 0.95, ["threshold"] = 0.0, ["direction"] = ">", ["n"] = 5, ["method"] = "paired t",
+            },
+            ["values"] = new JsonObject { ["x"] = 1.0 }, ["verdict"] = c.Verdict, ["scale"] = "default",
         }).ToArray());
         var html = "<table><tr><th>claim</th><th>verdict</th></tr>" +
                    string.Concat(claims.Select(c => $"<tr><td>{c.Id}</td><td>{c.Verdict}</td></tr>")) + "</table>";
@@ -128,7 +134,7 @@ internal static class SiteFixture
             Markdown("# Long tail\n\nLDAM against cross-entropy."),
             Code("throw new Exception(\"" + untrusted + "\");", 1, "failed", ["raises-exception"],
                 Error("System.Exception", untrusted, "System.Exception: " + untrusted, "   at Submission#1 in cell1.csx:line 1")),
-            Code("claims", 2, "completed", null, ClaimsOutput(("b-held", "held"))));
+            Code("claims", 2, "completed", null, ClaimsOutput(("b-held", "held"), ("b-inconclusive", "inconclusive"))));
         b["metadata"]!["papermill"]!["exception"] = false;
         b["cells"]![1]!["metadata"]!["papermill"]!["status"] = "completed";
         Write(Path.Combine(executed, "metric-learning", "losses.ipynb"), a);

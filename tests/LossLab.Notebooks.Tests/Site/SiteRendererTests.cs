@@ -12,11 +12,15 @@ public class SiteRendererTests : IDisposable
     {
         var (executed, sources) = SiteFixture.Suite(root);
         var result = SiteRenderer.Render(executed, Path.Combine(root, "site"), sources);
-        Assert.Equal((2, 1, 1), result.Totals);
+        Assert.Equal((2, 1, 1, 1), result.Totals);
         var index = File.ReadAllText(result.IndexPath);
-        Assert.Contains("Overall: <b>2</b> held · <b>1</b> failed · <b>1</b> not run", index);
-        Assert.Contains("<b>1</b> held · <b>1</b> failed · <b>1</b> not run", index);    // metric learning
-        Assert.Contains("<b>1</b> held · <b>0</b> failed · <b>0</b> not run", index);    // imbalance
+        Assert.Contains("Overall: <b>2</b> held · <b>1</b> failed · <b>1</b> inconclusive · <b>1</b> not run", index);
+        Assert.Contains("<b>1</b> held · <b>1</b> failed · <b>0</b> inconclusive · <b>1</b> not run", index);    // metric learning
+        Assert.Contains("<b>1</b> held · <b>0</b> failed · <b>1</b> inconclusive · <b>0</b> not run", index);    // imbalance
+        // each claim shows its estimate with the interval, n and threshold; inconclusive has its own (amber) badge
+        Assert.Contains("<td class=\"num\">1 [0.25, 1.75]</td><td class=\"num\">5</td><td class=\"num\">&gt; 0</td>", index);
+        Assert.Contains("<td class=\"num\">1 [-0.5, 1.75]</td>", index);
+        Assert.Contains("<span class=\"verdict verdict-inconclusive\">inconclusive</span>", index);
         // Known clusters come in the suite's order: metric learning before imbalance.
         Assert.True(index.IndexOf("Metric learning", StringComparison.Ordinal) < index.IndexOf("Imbalance and the long tail", StringComparison.Ordinal));
         Assert.Contains("Circle and multi-similarity losses compared.", index);
