@@ -210,6 +210,39 @@ public sealed class Claims
         (records.Count(r => r.Verdict == Verdict.Held), records.Count(r => r.Verdict == Verdict.Failed),
          records.Count(r => r.Verdict == Verdict.Inconclusive), records.Count(r => r.Verdict == Verdict.NotRun));
 
+    /// <summary>A plain-text account of what was found, generated from the records so that it cannot contradict them:
+    /// the totals, then each claim grouped by verdict with its estimate, interval, n and threshold, and the reason for
+    /// every inconclusive or not-run claim. Notebooks print it under their "Reading the results" section.</summary>
+    public string Reading()
+    {
+        var (held, failed, inconclusive, notRun) = Totals;
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine($"At {Scale} scale: {held} held, {failed} failed, {inconclusive} inconclusive, {notRun} not run.");
+        foreach (var (verdict, title) in new[]
+                 {
+                     (Verdict.Held, "Held"), (Verdict.Failed, "Failed (the interval lies wholly on the other side)"),
+                     (Verdict.Inconclusive, "Inconclusive"), (Verdict.NotRun, "Not run"),
+                 })
+        {
+            var group = records.Where(r => r.Verdict == verdict).ToList();
+            if (group.Count == 0) continue;
+            sb.AppendLine().AppendLine(title + ":");
+            foreach (var r in group)
+            {
+                sb.Append("- ").Append(r.Id).Append(": ").Append(r.Claim);
+                if (r.Test is { } t && double.IsFinite(t.Estimate))
+                    sb.Append($" — {t.Statistic} {F(t.Estimate)} [{F(t.Lower)}, {F(t.Upper)}], n = {t.N}, claimed {t.Direction} {F(t.Threshold)}");
+                else if (r.Agreement is { } a)
+                    sb.Append($" — {F(a.Value)} against {F(a.Reference)}, {(a.Relative ? "relative" : "absolute")} error {F(a.Error)} (tolerance {F(a.Tolerance)})");
+                else if (r.Verdict != Verdict.NotRun)
+                    sb.Append($" — observed {r.Observed}");
+                if (r.Reason is not null) sb.Append($" ({r.Reason})");
+                sb.AppendLine();
+            }
+        }
+        return sb.ToString().TrimEnd();
+    }
+
     /// <inheritdoc/>
     public override string ToString() =>
         string.Join(Environment.NewLine, records.Select(r =>

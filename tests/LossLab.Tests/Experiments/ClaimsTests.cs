@@ -117,6 +117,11 @@ public class ClaimsTests
         Assert.Equal((1, 1, 2, 1), run.Totals);
         Assert.Equal(Verdict.Held, run.Agreement("agree", "p", "E", 1.8172, 1.8169, 0.01).Verdict);
         Assert.Equal(Verdict.Failed, run.Agreement("disagree", "p", "E", 1.9, 1.8169, 0.01).Verdict);
+        var reading = run.Reading();
+        Assert.StartsWith("At default scale: 1 held, 1 failed, 2 inconclusive, 1 not run.", reading);
+        Assert.Contains("- baseline: a beats b — diff", reading);
+        Assert.Contains("(the model is at chance)", reading);
+        Assert.Contains("(needs the paper scale)", reading);
         Assert.Equal(Verdict.Held, run.RankCorrelation("falls", "p", "falls with x", [1, 2, 3, 4, 5, 6, 7, 8], [9, 8, 7, 7.5, 5, 4, 2, 1], "ρ", 0, "<").Verdict);
     }
 
