@@ -118,7 +118,7 @@ public class ClaimsTests
         Assert.Equal(Verdict.Held, run.Agreement("agree", "p", "E", 1.8172, 1.8169, 0.01).Verdict);
         Assert.Equal(Verdict.Failed, run.Agreement("disagree", "p", "E", 1.9, 1.8169, 0.01).Verdict);
         var reading = run.Reading();
-        Assert.StartsWith("At default scale: 1 held, 1 failed, 2 inconclusive, 1 not run.", reading);
+        Assert.StartsWith("At default scale: 2 held, 2 failed, 2 inconclusive, 1 not run.", reading);
         Assert.Contains("- baseline: a beats b — diff", reading);
         Assert.Contains("(the model is at chance)", reading);
         Assert.Contains("(needs the paper scale)", reading);
