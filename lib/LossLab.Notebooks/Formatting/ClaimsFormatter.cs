@@ -16,7 +16,7 @@ public static class ClaimsFormatter
     /// <summary>The colour of each verdict's badge.</summary>
     public static string VerdictColor(string verdict) => verdict switch
     {
-        "held" => "#1a7f37", "failed" => "#cf222e", "inconclusive" => "#9a6700", _ => "#6e7781",
+        "held" => "#1a7f37", "failed" => "#cf222e", "inconclusive" => "#bf8700", _ => "#6e7781",
     };
 
     /// <summary>The claims table.</summary>

@@ -9,9 +9,10 @@ public enum Verdict
     Held,
     /// <summary>The whole interval lies on the other side (or the value disagrees with its reference).</summary>
     Failed,
-    /// <summary>The interval straddles the threshold, too few replicates, or the model did not beat its baseline.</summary>
+    /// <summary>The interval contains the threshold: the run cannot tell.</summary>
     Inconclusive,
-    /// <summary>The claim needs a larger scale than the run's (smoke scale decides nothing), or cannot be tested fairly here.</summary>
+    /// <summary>Not judged: the claim needs a larger scale than the run's (smoke scale decides nothing), has fewer than 3
+    /// replicates, concerns a model that did not beat its baseline, or cannot be tested fairly here (see the reason).</summary>
     NotRun,
 }
 
@@ -89,6 +90,7 @@ public sealed record ClaimRecord(
 public sealed class Claims
 {
     static readonly string[] ScaleOrder = ["smoke", "default", "paper"];
+    const string SmokeReason = "smoke scale only shows that the notebook runs; it decides no claim";
     readonly List<ClaimRecord> records = [];
 
     /// <summary>Starts an empty list of claims for a run at <paramref name="scale"/> (smoke, default or paper).</summary>
@@ -108,17 +110,20 @@ public sealed class Claims
     /// <summary>A paired comparison over seeds: the mean of aᵢ − bᵢ (times <paramref name="scaleBy"/>, e.g. 100 for
     /// points) with its interval, against <paramref name="threshold"/> in <paramref name="direction"/>. <c>baseline</c>
     /// (in every effect claim) is null when there is no baseline to beat; otherwise whether the trained models beat it,
-    /// and the reason written when they did not (the claim is then inconclusive).</summary>
+    /// and the reason written when they did not (the claim is then not judged: not-run with that reason).</summary>
     public ClaimRecord Paired(string id, string paper, string claim, IReadOnlyList<double> a, IReadOnlyList<double> b,
         string statistic, double threshold = 0, string direction = ">", double scaleBy = 1, string unit = "",
         IntervalMethod method = IntervalMethod.StudentT, string needs = "default", (bool Beaten, string Reason)? baseline = null,
         IReadOnlyDictionary<string, double>? values = null, string? expected = null, string? observed = null, int seed = 0)
     {
         CheckDirection(direction);
+        CheckThreshold(threshold);
+        if (!(scaleBy > 0) || !double.IsFinite(scaleBy))
+            throw new ArgumentOutOfRangeException(nameof(scaleBy), scaleBy, "scaleBy must be a positive finite factor (100 for points).");
         var diffs = Diffs(a, b, scaleBy);
         var v = new Dictionary<string, double>(values ?? new Dictionary<string, double>())
         {
-            ["mean_a"] = a.Average() * scaleBy, ["mean_b"] = b.Average() * scaleBy,
+            ["mean_a"] = a.Average(), ["mean_b"] = b.Average(),
         };
         return FromSample(id, paper, claim, diffs, statistic, threshold, direction, unit, method, needs, baseline, v, expected, observed,
             seed, paired: true);
@@ -132,7 +137,12 @@ public sealed class Claims
         string? expected = null, string? observed = null, int seed = 0)
     {
         CheckDirection(direction);
+        CheckThreshold(threshold);
         ArgumentNullException.ThrowIfNull(sample);
+        if (sample.Count == 0) throw new ArgumentException("sample must hold at least one value.", nameof(sample));
+        for (int i = 0; i < sample.Count; i++)
+            if (!double.IsFinite(sample[i]))
+                throw new ArgumentException($"sample[{i}] is {sample[i]}: every value must be finite (measure a diverged run at its last finite checkpoint).", nameof(sample));
         return FromSample(id, paper, claim, [.. sample], statistic, threshold, direction, unit, method, needs, baseline,
             new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, seed, paired: false);
     }
@@ -145,6 +155,11 @@ public sealed class Claims
         string? expected = null, string? observed = null)
     {
         CheckDirection(direction);
+        CheckThreshold(threshold);
+        CheckPoints(x, y);
+        if (x.Count < 4 || x.Distinct().Count() < 2 || y.Distinct().Count() < 2)
+            return TooFew(id, paper, claim, statistic, threshold, direction, values, expected,
+                x.Count < 4 ? $"{x.Count} points: a rank correlation's interval needs at least 4" : "ρ is undefined: x or y is constant");
         var r = ClaimStatistics.Spearman(x, y);
         return FromInterval(id, paper, claim, r, statistic, threshold, direction, "", needs, baseline,
             new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, $"{r.N} points");
@@ -158,6 +173,11 @@ public sealed class Claims
         string? expected = null, string? observed = null)
     {
         CheckDirection(direction);
+        CheckThreshold(threshold);
+        CheckPoints(x, y);
+        if (x.Count < 3 || x.Distinct().Count() < 2)
+            return TooFew(id, paper, claim, statistic, threshold, direction, values, expected,
+                x.Count < 3 ? $"{x.Count} points: a slope's interval needs at least 3" : "the slope is undefined: x is constant");
         var r = ClaimStatistics.Slope(x, y);
         return FromInterval(id, paper, claim, r, statistic, threshold, direction, "", needs, baseline,
             new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, $"{r.N} points");
@@ -255,12 +275,9 @@ public sealed class Claims
         string what = paired ? "paired seeds" : "seeds";
         if (sample.Length < 2)
         {
-            var test = new EffectTest(statistic, sample.Length == 1 ? sample[0] : double.NaN, double.NaN, double.NaN, 0.95,
-                threshold, direction, sample.Length, method.ToString());
-            expected ??= Expectation(statistic, direction, threshold, unit);
-            observed ??= $"{F(test.Estimate)}{unit} from {sample.Length} {what}: no interval";
-            var (v0, r0) = Gate(needs, baseline, Verdict.Inconclusive, "fewer than 3 replicates");
-            return Add(new ClaimRecord(id, paper, claim, expected, observed, values, v0, Scale) { Kind = ClaimKind.Effect, Test = test, Reason = r0 });
+            values["estimate"] = sample[0];
+            return TooFew(id, paper, claim, statistic, threshold, direction, values, expected,
+                $"1 {(paired ? "paired seed" : "seed")}: no interval; a claim needs at least 3 replicates", unit, observed ?? $"{Signed(sample[0])}{unit} from 1 {(paired ? "paired seed" : "seed")}");
         }
         var r = ClaimStatistics.Mean(sample, method, seed: seed);
         if (paired) r = r with { Method = "paired " + r.Method };
@@ -274,10 +291,13 @@ public sealed class Claims
     {
         var test = new EffectTest(statistic, r.Estimate, r.Lower, r.Upper, r.Level, threshold, direction, r.N, r.Method);
         expected ??= Expectation(statistic, direction, threshold, unit);
-        observed ??= $"{Signed(r.Estimate)}{unit} [{Signed(r.Lower)}, {Signed(r.Upper)}], {over}";
+        string level = Math.Abs(r.Level - 0.95) < 1e-9 ? "" : $" ({100 * r.Level:0.##} % coverage)";
+        string median = r.Method.Contains("median", StringComparison.Ordinal) ? "median " : "";
+        observed ??= $"{median}{Signed(r.Estimate)}{unit} [{F(r.Lower)}, {F(r.Upper)}]{level}, {over}";
         var decided = test.Decide();
-        string? why = r.N < 3 ? "fewer than 3 replicates" : null;
+        string? why = decided == Verdict.Inconclusive ? $"the interval contains the threshold {F(threshold)}" : null;
         var (verdict, reason) = Gate(needs, baseline, decided, why);
+        if (r.N < 3 && verdict is not Verdict.NotRun) (verdict, reason) = (Verdict.NotRun, $"{r.N} replicates: a claim needs at least 3");
         return Add(new ClaimRecord(id, paper, claim, expected, observed, values, verdict, Scale)
         {
             Kind = ClaimKind.Effect, Test = test, Reason = reason,
@@ -288,9 +308,11 @@ public sealed class Claims
     {
         int need = Array.IndexOf(ScaleOrder, needs);
         if (need < 0) throw new ArgumentOutOfRangeException(nameof(needs), needs, "needs must be smoke, default or paper.");
-        if (Scale == "smoke") return (Verdict.NotRun, "smoke scale only shows that the notebook runs; it decides no claim");
+        if (Scale == "smoke") return (Verdict.NotRun, SmokeReason);
         if (Array.IndexOf(ScaleOrder, Scale) < need) return (Verdict.NotRun, $"needs the {needs} scale");
-        if (baseline is { Beaten: false } b) return (Verdict.Inconclusive, b.Reason);
+        // The verdict of a decided effect claim is a pure function of its interval, so a claim about a model that did
+        // not beat its baseline is not judged at all.
+        if (baseline is { Beaten: false } b) return (Verdict.NotRun, "not judged: " + b.Reason);
         return (decided, why);
     }
 
@@ -314,13 +336,36 @@ public sealed class Claims
         return [.. a.Zip(b, (x, y) => (x - y) * scaleBy)];
     }
 
+    ClaimRecord TooFew(string id, string paper, string claim, string statistic, double threshold, string direction,
+        IReadOnlyDictionary<string, double>? values, string? expected, string reason, string unit = "", string? observed = null)
+    {
+        expected ??= Expectation(statistic, direction, threshold, unit);
+        return Add(new ClaimRecord(id, paper, claim, expected, observed ?? "too few points", new Dictionary<string, double>(values ?? new Dictionary<string, double>()),
+            Verdict.NotRun, Scale) { Kind = ClaimKind.Effect, Reason = Scale == "smoke" ? SmokeReason : reason });
+    }
+
+    static void CheckPoints(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Count != y.Count) throw new ArgumentException($"x and y must have one value each per point: {x.Count} against {y.Count}.", nameof(y));
+        for (int i = 0; i < x.Count; i++)
+            if (!double.IsFinite(x[i]) || !double.IsFinite(y[i]))
+                throw new ArgumentException($"point {i} is ({x[i]}, {y[i]}): every value must be finite.", nameof(x));
+    }
+
+    static void CheckThreshold(double threshold)
+    {
+        if (!double.IsFinite(threshold)) throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "threshold must be finite.");
+    }
+
     static void CheckDirection(string direction)
     {
         if (direction is not (">" or "<")) throw new ArgumentException($"direction must be \">\" or \"<\"; got \"{direction}\".", nameof(direction));
     }
 
     static string Expectation(string statistic, string direction, double threshold, string unit) =>
-        $"{statistic} {direction} {F(threshold)}{unit} (whole 95 % interval)";
+        $"{direction} {F(threshold)}{unit}, the whole 95 % interval of the {statistic}";
 
     static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString(Math.Abs(v) >= 100 || v == Math.Round(v) ? "0.##" : Math.Abs(v) >= 1 ? "0.###" : "0.####", CultureInfo.InvariantCulture);
 

@@ -109,18 +109,28 @@ public class ClaimsTests
         Assert.Equal(Verdict.Failed, run.Paired("failed", "p", "b beats a", b, a, "diff").Verdict);
         Assert.Equal(Verdict.NotRun, run.Paired("paper", "p", "at paper scale", a, b, "diff", needs: "paper").Verdict);
         var two = run.Paired("two", "p", "two seeds", [0.8, 0.9], [0.1, 0.2], "diff");
-        Assert.Equal(Verdict.Inconclusive, two.Verdict);
-        Assert.Equal("fewer than 3 replicates", two.Reason);
+        Assert.Equal(Verdict.NotRun, two.Verdict);
+        Assert.Equal("2 replicates: a claim needs at least 3", two.Reason);
         var notBeaten = run.Paired("baseline", "p", "a beats b", a, b, "diff", baseline: (false, "the model is at chance"));
-        Assert.Equal(Verdict.Inconclusive, notBeaten.Verdict);
-        Assert.Equal("the model is at chance", notBeaten.Reason);
-        Assert.Equal((1, 1, 2, 1), run.Totals);
+        Assert.Equal(Verdict.NotRun, notBeaten.Verdict);
+        Assert.Equal("not judged: the model is at chance", notBeaten.Reason);
+        var straddles = run.Paired("straddles", "p", "a beats c", a, [0.82, 0.80, 0.86, 0.79, 0.85], "diff");
+        Assert.Equal(Verdict.Inconclusive, straddles.Verdict);
+        Assert.Equal("the interval contains the threshold 0", straddles.Reason);
+        Assert.Equal(0.824, straddles.Values["mean_a"], 12);   // raw means, unscaled
+        Assert.Equal((1, 1, 1, 3), run.Totals);
+        var few = run.RankCorrelation("few", "p", "three points", [1, 2, 3], [3, 2, 1], "ρ", 0, "<");
+        Assert.Equal(Verdict.NotRun, few.Verdict);
+        Assert.Contains("at least 4", few.Reason);
+        Assert.Equal(Verdict.NotRun, run.RankCorrelation("flat", "p", "constant y", [1, 2, 3, 4, 5], [2, 2, 2, 2, 2], "ρ", 0, "<").Verdict);
+        Assert.Equal(Verdict.NotRun, run.Slope("two-points", "p", "two points", [1, 2], [3, 4], "slope").Verdict);
+        Assert.Equal(Verdict.NotRun, run.OneSample("one", "p", "one seed", [0.3], "x", 0).Verdict);
         Assert.Equal(Verdict.Held, run.Agreement("agree", "p", "E", 1.8172, 1.8169, 0.01).Verdict);
         Assert.Equal(Verdict.Failed, run.Agreement("disagree", "p", "E", 1.9, 1.8169, 0.01).Verdict);
         var reading = run.Reading();
-        Assert.StartsWith("At default scale: 2 held, 2 failed, 2 inconclusive, 1 not run.", reading);
-        Assert.Contains("- baseline: a beats b — diff", reading);
-        Assert.Contains("(the model is at chance)", reading);
+        Assert.StartsWith("At default scale: 2 held, 2 failed, 1 inconclusive, 7 not run.", reading);
+        Assert.Contains("- straddles: a beats c — diff", reading);
+        Assert.Contains("(not judged: the model is at chance)", reading);
         Assert.Contains("(needs the paper scale)", reading);
         Assert.Equal(Verdict.Held, run.RankCorrelation("falls", "p", "falls with x", [1, 2, 3, 4, 5, 6, 7, 8], [9, 8, 7, 7.5, 5, 4, 2, 1], "ρ", 0, "<").Verdict);
     }
@@ -132,6 +142,10 @@ public class ClaimsTests
         Assert.Contains("direction", Assert.Throws<ArgumentException>(() => c.Paired("x", "p", "c", [1, 2, 3], [1, 2, 3], "d", direction: ">=")).Message);
         Assert.Contains("pair up", Assert.Throws<ArgumentException>(() => c.Paired("y", "p", "c", [1, 2, 3], [1, 2], "d")).Message);
         Assert.Contains("finite", Assert.Throws<ArgumentException>(() => c.Paired("z", "p", "c", [1, double.NaN, 3], [1, 2, 3], "d")).Message);
+        Assert.Contains("finite", Assert.Throws<ArgumentException>(() => c.OneSample("z1", "p", "c", [1, double.NaN, 3], "d", 0)).Message);
+        Assert.Contains("at least one", Assert.Throws<ArgumentException>(() => c.OneSample("z2", "p", "c", [], "d", 0)).Message);
+        Assert.Equal("threshold", Assert.Throws<ArgumentOutOfRangeException>(() => c.OneSample("z3", "p", "c", [1, 2, 3], "d", double.NaN)).ParamName);
+        Assert.Equal("scaleBy", Assert.Throws<ArgumentOutOfRangeException>(() => c.Paired("z4", "p", "c", [1, 2, 3], [1, 2, 3], "d", scaleBy: -100)).ParamName);
         Assert.Contains("at least 2", Assert.Throws<ArgumentException>(() => ClaimStatistics.Mean([1.0])).Message);
         Assert.Contains("not be constant", Assert.Throws<ArgumentException>(() => ClaimStatistics.Slope([1, 1, 1], [1, 2, 3])).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Claims("huge"));
