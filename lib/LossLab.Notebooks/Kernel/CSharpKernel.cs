@@ -18,8 +18,8 @@ namespace LossLab.Notebooks.Kernel;
 /// version, Polyglot's default usings plus the display API, the notebook's folder as working directory, and each cell
 /// compiled with its own file path (<c>cellN.csx</c>) and debug information so compile errors and stack traces give the
 /// cell's own line numbers. stdout and stderr become stream outputs, <c>display(...)</c> display_data, and a trailing
-/// expression the cell's execute_result. Console and working directory are process-wide, so cells of all kernels in a
-/// process run one at a time.
+/// expression the cell's execute_result. Cells run on the kernel's own thread (libtorch's thread count and grad mode are
+/// per OS thread). Console and working directory are process-wide, so cells of all kernels in a process run one at a time.
 /// </summary>
 public sealed class CSharpKernel
 {
@@ -48,6 +48,7 @@ public sealed class CSharpKernel
     static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
     readonly ScriptOptions options;
+    readonly CellThread cellThread = new("LossLab cell thread");
     ScriptState<object>? state;
 
     /// <summary>Creates a kernel whose cells run in <paramref name="workingDirectory"/> (the notebook's folder).</summary>
@@ -122,9 +123,9 @@ public sealed class CSharpKernel
             else
             {
                 var previous = state;
-                var run = Task.Run(() => previous is null
+                var run = cellThread.RunAsync(() => previous is null
                     ? script.RunAsync(globals: null, catchException: _ => true, cancellationToken)
-                    : script.RunFromAsync(previous, catchException: _ => true, cancellationToken), cancellationToken);
+                    : script.RunFromAsync(previous, catchException: _ => true, cancellationToken));
                 if (timeout is { } limit && await Task.WhenAny(run, Task.Delay(limit, cancellationToken)).ConfigureAwait(false) != run)
                 {
                     IsDead = true;
@@ -217,10 +218,15 @@ public sealed class CSharpKernel
         return [.. paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
     }
 
-    static void ApplyTorchThreads()
+    void ApplyTorchThreads()
     {
-        LossLab.Training.TorchRuntime.EnsureConfigured();
-        if (int.TryParse(Environment.GetEnvironmentVariable(TorchThreadsVariable), out var threads) && threads > 0)
-            TorchSharp.torch.set_num_threads(threads);
+        // On the cell thread, where the cells' torch calls run (torch's thread count is per OS thread once set).
+        cellThread.RunAsync(() =>
+        {
+            LossLab.Training.TorchRuntime.EnsureConfigured();
+            if (int.TryParse(Environment.GetEnvironmentVariable(TorchThreadsVariable), out var threads) && threads > 0)
+                TorchSharp.torch.set_num_threads(threads);
+            return Task.FromResult(0);
+        }).GetAwaiter().GetResult();
     }
 }

@@ -14,7 +14,10 @@ public static class Threads
     /// <summary>The number of threads torch uses now.</summary>
     public static int Current => torch.get_num_threads();
 
-    /// <summary>Sets torch's intra-op thread count to <paramref name="count"/> and returns it.</summary>
+    /// <summary>Sets torch's intra-op thread count to <paramref name="count"/> and returns it. With libtorch's OpenMP
+    /// backend the count belongs to the calling OS thread and to threads that first use torch afterwards: a thread that
+    /// already ran torch keeps its own count, so set it on the thread that trains (LossLab's notebook kernel runs every
+    /// cell on one thread).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
     public static int Set(int count)
     {

@@ -211,6 +211,20 @@ public class CSharpKernelTests
     }
 
     [Fact]
+    public async Task Every_cell_runs_on_the_kernels_one_thread_so_torchs_per_thread_settings_carry_over()
+    {
+        var kernel = new CSharpKernel(NotebookHarness.Scratch());
+        var first = await kernel.RunAsync("var id = Environment.CurrentManagedThreadId;\nTorchSharp.torch.set_num_threads(1);\nid", "cell1.csx", 1);
+        var second = await kernel.RunAsync("await Task.Delay(20);\n$\"{Environment.CurrentManagedThreadId == id} {TorchSharp.torch.get_num_threads()}\"", "cell2.csx", 2);
+        // another thread that ran torch with two threads does not change what the kernel's cells see
+        await Task.Run(() => { TorchSharp.torch.set_num_threads(2); _ = TorchSharp.torch.ones(4).sum().item<float>(); });
+        var third = await kernel.RunAsync("$\"{Environment.CurrentManagedThreadId == id} {TorchSharp.torch.get_num_threads()}\"", "cell3.csx", 3);
+        Assert.Null(first.Error);
+        Assert.Equal("True 1", Text(second.Outputs[0]));
+        Assert.Equal("True 1", Text(third.Outputs[0]));
+    }
+
+    [Fact]
     public async Task The_torch_threads_variable_sets_torchs_thread_count()
     {
         var before = TorchSharp.torch.get_num_threads();
