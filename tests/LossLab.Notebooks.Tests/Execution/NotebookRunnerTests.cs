@@ -31,7 +31,9 @@ public class NotebookRunnerTests
         var claimsCell = output.Cells.Last();
         var claims = (JsonArray)claimsCell.Outputs[0]!["metadata"]!["losslab"]!["claims"]!;
         Assert.Equal(2, claims.Count);
-        Assert.Equal("held", claims[0]!["verdict"]!.GetValue<string>());
+        // smoke scale decides no claim; the numbers are still recorded
+        Assert.Equal("not-run", claims[0]!["verdict"]!.GetValue<string>());
+        Assert.Contains("smoke", claims[0]!["reason"]!.GetValue<string>());
         Assert.Equal("not-run", claims[1]!["verdict"]!.GetValue<string>());
         Assert.Equal("smoke", claims[0]!["scale"]!.GetValue<string>());
         Assert.Equal(expectedLoss, claims[0]!["values"]!["last"]!.GetValue<double>(), 12);
