@@ -7,8 +7,11 @@ using LossLab.Notebooks.Kernel;
 
 namespace LossLab.Cli.Commands;
 
-/// <summary>Runs a batch of notebooks, in this process or (with <c>--jobs N</c>) in N child processes that split the cores
-/// (each child's torch uses cores/N threads), then prints the summary; exit code 1 when any notebook failed.</summary>
+/// <summary>Runs a batch of notebooks, each in a child process of its own (as papermill gives each notebook its own kernel),
+/// at most <c>--jobs N</c> at a time (with N &gt; 1, each child's torch uses cores/N threads), then prints the summary; exit
+/// code 1 when any notebook failed. A child that exits or crashes mid-notebook fails that notebook only: the cell in
+/// flight is marked failed in its autosaved output, and the rest of the batch runs. <c>--in-process</c> runs the batch in
+/// this process instead (no isolation: a cell's <c>Environment.Exit</c> or formatter registration reaches the rest).</summary>
 public static class BatchRunner
 {
     /// <summary>Runs the batch; returns the exit code.</summary>
@@ -20,9 +23,9 @@ public static class BatchRunner
             return 0;
         }
         var reporter = RunReporter.Create(settings);
-        var outcomes = await reporter.RunAsync(() => settings.Jobs > 1 && settings.Notebooks.Count > 1
-            ? RunChildrenAsync(settings, reporter, cancellationToken)
-            : RunHereAsync(settings, reporter, cancellationToken));
+        var outcomes = await reporter.RunAsync(() => settings.InProcess || settings.ProgressProtocol
+            ? RunHereAsync(settings, reporter, cancellationToken)
+            : RunChildrenAsync(settings, reporter, cancellationToken));
         reporter.Summary(outcomes);
         foreach (var o in outcomes.Where(o => !o.Succeeded))
             Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
@@ -105,7 +108,7 @@ public static class BatchRunner
             start.ArgumentList.Add(typeof(BatchRunner).Assembly.Location);
         }
         foreach (var a in settings.ChildArguments(notebook)) start.ArgumentList.Add(a);
-        start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (settings.Jobs > 1) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(start) ?? throw new IOException("could not start a child losslab process.");
         var errors = new System.Text.StringBuilder();
         var stderr = Task.Run(async () =>
@@ -121,12 +124,29 @@ public static class BatchRunner
         await stderr;
         await process.WaitForExitAsync(cancellationToken);
         var output = settings.OutputFor(notebook);
-        var (ran, code) = CountCells(output);
         var problem = errors.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("losslab: FAILED", StringComparison.Ordinal));
         var message = problem is null ? errors.ToString().Trim() : problem[(problem.IndexOf(": ", "losslab: FAILED ".Length, StringComparison.Ordinal) + 2)..];
+        if (process.ExitCode != 0 && problem is null)
+        {
+            // The child did not finish its own record: it exited (Environment.Exit), crashed or was killed mid-cell.
+            var ended = ProcessEnd(process.ExitCode);
+            var cell = ChildCrash.MarkCellInFlight(output, ended);
+            message = cell is null ? $"{ended}{(message.Length > 0 ? ": " + LastLine(message) : "")}" : $"{cell}: {ended}";
+        }
+        var (ran, code) = CountCells(output);
         return new NotebookOutcome(notebook, File.Exists(output) ? output : null, process.ExitCode == 0, ran, code, stopwatch.Elapsed,
             process.ExitCode == 0 ? null : (message.Length > 0 ? message : $"exit code {process.ExitCode}"));
     }
+
+    static string ProcessEnd(int exitCode) => exitCode switch
+    {
+        134 => "the notebook's process aborted (exit code 134: a crash such as a stack overflow or an unhandled exception on another thread)",
+        137 => "the notebook's process was killed (exit code 137)",
+        139 => "the notebook's process crashed (exit code 139: segmentation fault)",
+        _ => $"the notebook's process ended with exit code {exitCode} before the notebook finished (Environment.Exit or a crash)",
+    };
+
+    static string LastLine(string text) => text.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Length > 0) ?? "";
 
     static (int Ran, int Code) CountCells(string output)
     {

@@ -42,7 +42,8 @@ public static class RunCommand
         var yaml = new Option<string[]>("--parameters-yaml", "-y") { Description = "Inline YAML of parameters.", HelpName = "YAML" };
         var scale = new Option<string?>("--scale") { Description = "Sets each notebook's Scale parameter.", HelpName = "smoke|default|paper" };
         scale.AcceptOnlyFromAmong([.. RunOptions.Scales]);
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Notebooks run in parallel, in child processes that split the cores.", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Notebooks run at once, each in its own child process; with N > 1 they split the cores.", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var inProcess = new Option<bool>("--in-process") { Description = "Run the notebooks in this process, one after another (no isolation between notebooks)." };
         var shard = new Option<string?>("--shard") { Description = "Run shard I of N (1-based): every N-th notebook of the sorted list, from the I-th.", HelpName = "I/N" };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Go on past cells that raise errors." };
         var timeout = new Option<double?>("--execution-timeout") { Description = "Seconds each cell may run.", HelpName = "S" };
@@ -50,7 +51,7 @@ public static class RunCommand
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, shard, allowErrors, timeout, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -94,6 +95,7 @@ public static class RunCommand
                 AllowErrors = parse.GetValue(allowErrors),
                 ExecutionTimeoutSeconds = parse.GetValue(timeout),
                 ProgressProtocol = parse.GetValue(protocol),
+                InProcess = parse.GetValue(inProcess),
             };
             return await BatchRunner.RunAsync(settings, cancellationToken);
         });

@@ -17,6 +17,8 @@ public sealed record RunSettings
     public bool AllowErrors { get; init; }
     public double? ExecutionTimeoutSeconds { get; init; }
     public bool ProgressProtocol { get; init; }
+    /// <summary>Run the notebooks in this process, one after another, rather than each in a child process.</summary>
+    public bool InProcess { get; init; }
 
     /// <summary>The parameter values for one notebook, in papermill's precedence (-f, then -y, then -p).</summary>
     public ParameterOverrides Overrides()

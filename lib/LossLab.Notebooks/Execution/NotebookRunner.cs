@@ -44,8 +44,8 @@ public static class NotebookRunner
             cancellationToken.ThrowIfCancellationRequested();
             ran++;
             options.Progress?.Invoke(new RunEvent(options.InputPath, ran, codeCells.Count, stopwatch.Elapsed, false));
+            cell.ExecutionCount = ++executionCount;   // before the start is saved, so a crash mid-cell leaves its In [n]
             record.CellStart(cell);
-            cell.ExecutionCount = ++executionCount;
             CellRun run;
             if (cell.KernelName != KernelNames.CSharp)
             {

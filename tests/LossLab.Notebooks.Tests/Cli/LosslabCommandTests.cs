@@ -74,6 +74,52 @@ public class LosslabCommandTests
     }
 
     [Fact]
+    public async Task A_notebook_that_exits_its_process_fails_alone_with_its_cell_in_flight_marked_and_the_rest_runs()
+    {
+        var root = Project(
+            ("nbs/a-exits.ipynb", Notebook(Code("Console.Write(\"before\");"), Code("Console.Out.Flush();\nEnvironment.Exit(3);"), Code("Console.Write(\"never\");"))),
+            ("nbs/b-fine.ipynb", Greeter));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "--scale", "smoke");
+
+        Assert.Equal(1, exit);
+        Assert.Contains("1 of 2 notebooks failed.", stdout);
+        Assert.Contains("Site: ", stdout);   // the summary and the site are written for what finished
+        var b = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "b-fine.ipynb"));
+        Assert.Equal("smoke:world", Text(b.Cells[^1].Outputs[0]));
+        var a = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "a-exits.ipynb"));
+        Assert.Equal("before", Text(a.Cells[0].Outputs[0]));
+        var exited = a.Cells[1];
+        Assert.Equal("failed", exited.Metadata["papermill"]!["status"]!.GetValue<string>());
+        Assert.Contains("exit code 3", Text(exited.Outputs[^1]));
+        Assert.Empty(a.Cells[2].Outputs);
+        Assert.True(a.Metadata["papermill"]!["exception"]!.GetValue<bool>());
+        Assert.Contains($"losslab: FAILED nbs/a-exits.ipynb: cell 2 (In [2]), id {exited.Id}: the notebook's process ended with exit code 3", stderr);
+    }
+
+    [Fact]
+    public async Task A_formatter_registered_by_one_notebook_does_not_reach_the_next_and_a_timed_out_cell_does_not_write_into_it()
+    {
+        var root = Project(
+            ("nbs/a-registers.ipynb", Notebook(Code("Formatter.Register<int>(i => $\"<b>formatted {i}</b>\", \"text/html\");\n42"))),
+            ("nbs/b-displays.ipynb", Notebook(Code("42"))),
+            ("nbs/c-hangs.ipynb", Notebook(Code("var t = new System.Threading.Thread(() => { System.Threading.Thread.Sleep(2500); Console.Write(\"late\"); }) { IsBackground = false };\nt.Start();\nSystem.Threading.Thread.Sleep(60_000);"))),
+            ("nbs/d-after.ipynb", Notebook(Code("Console.Write(\"d\");"))));
+
+        var (exit, _, stderr) = await Losslab(root, "run", "nbs", "--execution-timeout", "1");
+
+        Assert.Equal(1, exit);
+        var a = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "a-registers.ipynb"));
+        Assert.Equal("<b>formatted 42</b>", Text(a.Cells[0].Outputs[0], "text/html"));
+        var b = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "b-displays.ipynb"));
+        Assert.Null(b.Cells[0].Outputs[0]!["data"]!["text/html"]);
+        Assert.Equal("42", Text(b.Cells[0].Outputs[0]));
+        Assert.Contains("nbs/c-hangs.ipynb", stderr);
+        var d = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "d-after.ipynb"));
+        Assert.Equal("d", string.Concat(d.Cells[0].Outputs.Select(o => Text(o))));
+    }
+
+    [Fact]
     public async Task Params_lists_name_type_default_and_comment()
     {
         var root = Project(("g.ipynb", Greeter));

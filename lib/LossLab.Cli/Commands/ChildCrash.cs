@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using LossLab.Notebooks.Documents;
+
+namespace LossLab.Cli.Commands;
+
+/// <summary>Closes the record of a notebook whose process ended mid-cell: the cell left "running" in the autosaved output
+/// becomes "failed" with an error output that says how the process ended, and the notebook is marked as failed. Earlier
+/// cells and their outputs are kept as they were saved.</summary>
+static class ChildCrash
+{
+    /// <summary>Marks the cell in flight of <paramref name="outputPath"/>; returns a description of that cell ("cell 3
+    /// (In [3]), id …"), or null when no output or no running cell was saved.</summary>
+    public static string? MarkCellInFlight(string outputPath, string message)
+    {
+        if (!File.Exists(outputPath)) return null;
+        NotebookDocument document;
+        try { document = IpynbFormat.Read(outputPath); }
+        catch (NotebookFormatException) { return null; }
+        string? described = null;
+        for (int i = 0; i < document.Cells.Count; i++)
+        {
+            var cell = document.Cells[i];
+            if (cell.Metadata["papermill"] is not JsonObject p || p["status"]?.GetValue<string>() != "running") continue;
+            p["status"] = "failed";
+            p["exception"] = true;
+            p["end_time"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture);
+            cell.Outputs.Add(CellOutputs.Error("ProcessExited", message, [message]));
+            described = $"cell {i + 1} (In [{cell.ExecutionCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? " "}]), id {cell.Id}";
+        }
+        if (document.Metadata["papermill"] is JsonObject nb) nb["exception"] = true;
+        IpynbFormat.Save(document, outputPath);
+        return described;
+    }
+}
