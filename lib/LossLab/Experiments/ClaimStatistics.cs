@@ -95,12 +95,7 @@ public static class ClaimStatistics
     /// Fisher-z interval, tanh(atanh ρ ± z_{1−α/2}·√((1 + ρ²/2)/(n − 3))) (Bonett and Wright 2000); needs n ≥ 4.</summary>
     public static Interval Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y, double level = 0.95)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        if (x.Count != y.Count) throw new ArgumentException($"x and y must have one value each per point: {x.Count} against {y.Count}.", nameof(y));
-        CheckValues(x, nameof(x), 4);
-        CheckValues(y, nameof(y), 4);
-        CheckLevel(level);
+        CheckPoints(x, y, 4, level);
         double rho = Pearson(Ranks(x), Ranks(y));
         int n = x.Count;
         double z = Math.Atanh(Math.Clamp(rho, -0.999999999, 0.999999999));
@@ -112,12 +107,7 @@ public static class ClaimStatistics
     /// of freedom); needs n ≥ 3 and x not constant.</summary>
     public static Interval Slope(IReadOnlyList<double> x, IReadOnlyList<double> y, double level = 0.95)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
-        if (x.Count != y.Count) throw new ArgumentException($"x and y must have one value each per point: {x.Count} against {y.Count}.", nameof(y));
-        CheckValues(x, nameof(x), 3);
-        CheckValues(y, nameof(y), 3);
-        CheckLevel(level);
+        CheckPoints(x, y, 3, level);
         int n = x.Count;
         double mx = x.Average(), my = y.Average();
         double sxx = x.Sum(v => (v - mx) * (v - mx));
@@ -169,6 +159,16 @@ public static class ClaimStatistics
         if (values.Count < atLeast) throw new ArgumentException($"{name} must hold at least {atLeast} values; got {values.Count}.", name);
         for (int i = 0; i < values.Count; i++)
             if (!double.IsFinite(values[i])) throw new ArgumentException($"{name}[{i}] is {values[i]}: every value must be finite.", name);
+    }
+
+    static void CheckPoints(IReadOnlyList<double> x, IReadOnlyList<double> y, int atLeast, double level)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Count != y.Count) throw new ArgumentException($"x and y must have one value each per point: {x.Count} against {y.Count}.", nameof(y));
+        CheckValues(x, nameof(x), atLeast);
+        CheckValues(y, nameof(y), atLeast);
+        CheckLevel(level);
     }
 
     static void CheckLevel(double level)
