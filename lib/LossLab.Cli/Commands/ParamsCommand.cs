@@ -26,8 +26,8 @@ public static class ParamsCommand
                     return 1;
                 }
                 var table = new Table().AddColumns("name", "type", "default", "comment");
-                foreach (var p in parameters) table.AddRow(Markup.Escape(p.Name), p.Type.CSharpName, Markup.Escape(p.DefaultText), Markup.Escape(p.Comment));
-                foreach (var u in unsupported) table.AddRow(Markup.Escape(u), "(not settable)", "", "");
+                foreach (var p in parameters) table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Type.CSharpName), Markup.Escape(p.DefaultText), Markup.Escape(p.Comment));
+                foreach (var u in unsupported) table.AddRow(Markup.Escape(u), Markup.Escape("(not settable)"), "", "");
                 AnsiConsole.Write(table);
                 return 0;
             }

@@ -130,6 +130,27 @@ public class LosslabCommandTests
     }
 
     [Fact]
+    public async Task Params_lists_every_notebook_of_the_suite_array_types_included()
+    {
+        var folder = Path.Combine(RepositoryRoot(), "notebooks");
+        foreach (var notebook in Directory.GetFiles(folder, "*.ipynb", SearchOption.AllDirectories).Order())
+        {
+            var (exit, stdout, stderr) = await Losslab(folder, "params", notebook);
+            Assert.True(exit == 0, $"{notebook}: exit {exit}\n{stderr}");
+            Assert.Matches(@"Scale\s*│\s*string", stdout);
+        }
+        var (_, one, _) = await Losslab(Scratch(), "params", Path.Combine(folder, "scaling-laws", "nb3.1-kaplan-chinchilla-markov.ipynb"));
+        Assert.Contains("int[]", one);
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Notebooks.sln not found above the test folder.");
+    }
+
+    [Fact]
     public async Task Check_accepts_a_clean_notebook_and_lists_the_problems_of_others()
     {
         var withOutputs = Notebook(Code("1")).Replace("\"outputs\": []", "\"outputs\": [{\"name\": \"stdout\", \"output_type\": \"stream\", \"text\": [\"x\"]}]");
