@@ -22,6 +22,20 @@ public static class BatchRunner
             Console.WriteLine("losslab: no notebooks found; nothing to run.");
             return 0;
         }
+        if (!settings.ProgressProtocol)
+        {
+            var inputs = settings.Notebooks.Select(Path.GetFullPath).ToHashSet(StringComparer.Ordinal);
+            foreach (var notebook in settings.Notebooks)
+            {
+                var output = Path.GetFullPath(settings.OutputFor(notebook));
+                if (inputs.Contains(output) || File.Exists(Path.ChangeExtension(output, ".ipynb")) && inputs.Contains(Path.ChangeExtension(output, ".ipynb")))
+                {
+                    Console.Error.WriteLine($"losslab: the executed copy of {RunReporter.Show(notebook)} would overwrite the input notebook " +
+                                            $"{RunReporter.Show(output)}; choose an --out folder outside the notebooks. Nothing was run.");
+                    return 2;
+                }
+            }
+        }
         var reporter = RunReporter.Create(settings);
         var outcomes = await reporter.RunAsync(() => settings.InProcess || settings.ProgressProtocol
             ? RunHereAsync(settings, reporter, cancellationToken)

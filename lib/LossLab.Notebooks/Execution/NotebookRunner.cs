@@ -18,6 +18,22 @@ public static class NotebookRunner
     /// <summary>The tag nbclient uses for a cell not to run.</summary>
     public const string SkipExecutionTag = "skip-execution";
 
+    /// <summary>A notebook written for another kernel (kernelspec python3, ir, …, with no Polyglot kernel information)
+    /// is refused by name rather than run as C#.</summary>
+    static void RefuseForeignKernel(NotebookDocument document, string path)
+    {
+        var meta = document.Metadata;
+        if (meta["polyglot_notebook"] is not null || meta["kernelInfo"] is not null) return;
+        var name = meta["kernelspec"]?["name"]?.GetValue<string>();
+        var language = meta["kernelspec"]?["language"]?.GetValue<string>();
+        bool dotnet = name is null || name.StartsWith(".net", StringComparison.OrdinalIgnoreCase)
+                      || name.Contains("polyglot", StringComparison.OrdinalIgnoreCase) || name.Equals("csharp", StringComparison.OrdinalIgnoreCase)
+                      || name.Contains("losslab", StringComparison.OrdinalIgnoreCase);
+        bool csharpLanguage = language is null || KernelNames.Normalize(language) is not null;
+        if (!dotnet || !csharpLanguage)
+            throw new NotebookFormatException(path, $"this notebook's kernel is {name ?? language} ({language ?? "no language"}); LossLab runs C# (.NET Interactive) notebooks.");
+    }
+
     /// <summary>Runs the notebook in <paramref name="options"/>. A malformed notebook throws <see cref="NotebookFormatException"/>
     /// and bad parameters <see cref="ParameterException"/>, both before anything is written; a failing cell is reported in
     /// the result (the output notebook is written either way).</summary>
@@ -26,6 +42,7 @@ public static class NotebookRunner
         ArgumentNullException.ThrowIfNull(options);
         var stopwatch = Stopwatch.StartNew();
         var document = NotebookFile.Read(options.InputPath);
+        RefuseForeignKernel(document, options.InputPath);
         document.NormalizeForPolyglot();
         var bound = ParameterInjector.Inject(document, WithScale(document, options));
         var record = new ExecutionRecord(document, options.InputPath, options.OutputPath, Defaults(document), Parameters(bound));

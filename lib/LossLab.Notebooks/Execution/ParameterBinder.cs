@@ -86,8 +86,14 @@ public static class ParameterBinder
                 if (long.TryParse(t.TrimEnd('L', 'l'), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)) return l;
                 break;
             case ParameterKind.Double:
-                if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)) return d;
                 if (t is ".nan" or ".NaN" or "nan" or "NaN") return double.NaN;
+                if (double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var d))
+                {
+                    // A finite-looking number that overflows (1e400) is an error; infinity only when written as such.
+                    if (!double.IsFinite(d) && !t.TrimStart('+', '-').StartsWith("Infinity", StringComparison.Ordinal))
+                        throw new FormatException($"expects a finite {type} (write inf or nan for non-finite values), got '{text}', which is out of range.");
+                    return d;
+                }
                 if (t is ".inf" or "inf" or "+.inf" or "Infinity") return double.PositiveInfinity;
                 if (t is "-.inf" or "-inf" or "-Infinity") return double.NegativeInfinity;
                 break;

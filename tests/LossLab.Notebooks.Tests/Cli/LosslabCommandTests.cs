@@ -120,6 +120,31 @@ public class LosslabCommandTests
     }
 
     [Fact]
+    public async Task A_run_that_would_overwrite_its_inputs_a_python_notebook_and_an_overflowing_number_are_refused_by_name()
+    {
+        const string Python = "{\"cells\": [{\"cell_type\": \"code\", \"id\": \"a\", \"metadata\": {}, \"source\": \"print(1)\", \"outputs\": [], \"execution_count\": null}], " +
+                              "\"metadata\": {\"kernelspec\": {\"display_name\": \"Python 3\", \"language\": \"python\", \"name\": \"python3\"}}, \"nbformat\": 4, \"nbformat_minor\": 5}";
+        var lr = Notebook(Code("double Lr = 0.1;", "parameters"), Code("Console.Write(Lr);"));
+        var root = Project(("nbs/lr.ipynb", lr), ("py/py.ipynb", Python));
+
+        var (exitSame, _, errSame) = await Losslab(Path.Combine(root, "nbs"), "run", ".", "--out", ".");
+        Assert.Equal(2, exitSame);
+        Assert.Contains("would overwrite the input notebook", errSame);
+        Assert.Equal(lr, File.ReadAllText(Path.Combine(root, "nbs", "lr.ipynb")));
+
+        var (exitPy, _, errPy) = await Losslab(root, "run", "py");
+        Assert.Equal(1, exitPy);
+        Assert.Contains("this notebook's kernel is python3 (python); LossLab runs C# (.NET Interactive) notebooks", errPy);
+
+        var (exitBig, _, errBig) = await Losslab(root, "run", "nbs", "-p", "Lr", "1e400");
+        Assert.Equal(1, exitBig);
+        Assert.Contains("-p Lr: expects a finite double (write inf or nan for non-finite values), got '1e400'", errBig);
+        var (exitInf, _, _) = await Losslab(root, "run", "nbs", "-p", "Lr", "inf");
+        Assert.Equal(0, exitInf);
+        Assert.Equal("Infinity", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "lr.ipynb")).Cells[^1].Outputs[0]));
+    }
+
+    [Fact]
     public async Task Params_lists_name_type_default_and_comment()
     {
         var root = Project(("g.ipynb", Greeter));
