@@ -122,6 +122,9 @@ public static class BatchRunner
             start.ArgumentList.Add(typeof(BatchRunner).Assembly.Location);
         }
         foreach (var a in settings.ChildArguments(notebook)) start.ArgumentList.Add(a);
+        // A larger gen-0 budget (256 MB) makes garbage collections, and with them TorchSharp's finalizer race on
+        // temporary scalars (environment.md, "Same seed, same numbers"), far rarer in the notebook's process.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_GCgen0size"))) start.Environment["DOTNET_GCgen0size"] = "0x10000000";
         if (settings.Jobs > 1) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(start) ?? throw new IOException("could not start a child losslab process.");
         var errors = new System.Text.StringBuilder();
