@@ -154,15 +154,9 @@ public sealed class Claims
         (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
         string? expected = null, string? observed = null)
     {
-        CheckDirection(direction);
-        CheckThreshold(threshold);
-        CheckPoints(x, y);
-        if (x.Count < 4 || x.Distinct().Count() < 2 || y.Distinct().Count() < 2)
-            return TooFew(id, paper, claim, statistic, threshold, direction, values, expected,
-                x.Count < 4 ? $"{x.Count} points: a rank correlation's interval needs at least 4" : "ρ is undefined: x or y is constant");
-        var r = ClaimStatistics.Spearman(x, y);
-        return FromInterval(id, paper, claim, r, statistic, threshold, direction, "", needs, baseline,
-            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, $"{r.N} points");
+        return FromPoints(id, paper, claim, x, y, (a, b) => ClaimStatistics.Spearman(a, b), 4, "a rank correlation's",
+            (a, b) => a.Distinct().Count() < 2 || b.Distinct().Count() < 2 ? "ρ is undefined: x or y is constant" : null, statistic,
+            threshold, direction, needs, baseline, values, expected, observed);
     }
 
     /// <summary>The least-squares slope of <paramref name="y"/> on <paramref name="x"/> with its t interval, against
@@ -172,15 +166,9 @@ public sealed class Claims
         (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
         string? expected = null, string? observed = null)
     {
-        CheckDirection(direction);
-        CheckThreshold(threshold);
-        CheckPoints(x, y);
-        if (x.Count < 3 || x.Distinct().Count() < 2)
-            return TooFew(id, paper, claim, statistic, threshold, direction, values, expected,
-                x.Count < 3 ? $"{x.Count} points: a slope's interval needs at least 3" : "the slope is undefined: x is constant");
-        var r = ClaimStatistics.Slope(x, y);
-        return FromInterval(id, paper, claim, r, statistic, threshold, direction, "", needs, baseline,
-            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, $"{r.N} points");
+        return FromPoints(id, paper, claim, x, y, (a, b) => ClaimStatistics.Slope(a, b), 3, "a slope's",
+            (a, _) => a.Distinct().Count() < 2 ? "the slope is undefined: x is constant" : null, statistic,
+            threshold, direction, needs, baseline, values, expected, observed);
     }
 
     /// <summary>An agreement claim: <paramref name="value"/> against <paramref name="reference"/> within
@@ -334,6 +322,22 @@ public sealed class Claims
             if (!double.IsFinite(a[i]) || !double.IsFinite(b[i]))
                 throw new ArgumentException($"pair {i} is ({a[i]}, {b[i]}): every value must be finite (measure a diverged run at its last finite checkpoint).", nameof(a));
         return [.. a.Zip(b, (x, y) => (x - y) * scaleBy)];
+    }
+
+    ClaimRecord FromPoints(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
+        Func<IReadOnlyList<double>, IReadOnlyList<double>, ClaimStatistics.Interval> estimate, int atLeast, string what,
+        Func<IReadOnlyList<double>, IReadOnlyList<double>, string?> undefinedWhy,
+        string statistic, double threshold, string direction, string needs, (bool Beaten, string Reason)? baseline,
+        IReadOnlyDictionary<string, double>? values, string? expected, string? observed)
+    {
+        CheckDirection(direction);
+        CheckThreshold(threshold);
+        CheckPoints(x, y);
+        string? why = x.Count < atLeast ? $"{x.Count} points: {what} interval needs at least {atLeast}" : undefinedWhy(x, y);
+        if (why is not null) return TooFew(id, paper, claim, statistic, threshold, direction, values, expected, why);
+        var r = estimate(x, y);
+        return FromInterval(id, paper, claim, r, statistic, threshold, direction, "", needs, baseline,
+            new Dictionary<string, double>(values ?? new Dictionary<string, double>()), expected, observed, $"{r.N} points");
     }
 
     ClaimRecord TooFew(string id, string paper, string claim, string statistic, double threshold, string direction,

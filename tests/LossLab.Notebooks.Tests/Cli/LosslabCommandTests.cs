@@ -1,3 +1,4 @@
+using LossLab.Notebooks.Tests.Execution;
 using System.Diagnostics;
 using LossLab.Notebooks.Documents;
 using static LossLab.Notebooks.Tests.NotebookHarness;
@@ -157,7 +158,7 @@ public class LosslabCommandTests
     [Fact]
     public async Task Params_lists_every_notebook_of_the_suite_array_types_included()
     {
-        var folder = Path.Combine(RepositoryRoot(), "notebooks");
+        var folder = Path.Combine(RepositoryNotebooksTests.RepositoryRoot(), "notebooks");
         foreach (var notebook in Directory.GetFiles(folder, "*.ipynb", SearchOption.AllDirectories).Order())
         {
             var (exit, stdout, stderr) = await Losslab(folder, "params", notebook);
@@ -166,13 +167,6 @@ public class LosslabCommandTests
         }
         var (_, one, _) = await Losslab(Scratch(), "params", Path.Combine(folder, "scaling-laws", "nb3.1-kaplan-chinchilla-markov.ipynb"));
         Assert.Contains("int[]", one);
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Notebooks.sln not found above the test folder.");
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace LossLab.Notebooks.Tests.Execution;
 [Collection("Engine")]
 public class RepositoryNotebooksTests(ITestOutputHelper log)
 {
-    static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "Notebooks.sln"))) return dir.FullName;
