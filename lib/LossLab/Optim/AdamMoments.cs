@@ -14,10 +14,14 @@ internal static class AdamMoments
         double b1 = options.Beta1!.Value, b2 = options.Beta2!.Value, eps = options.Epsilon!.Value;
         state.First ??= torch.zeros_like(grad).DetachFromDisposeScope();
         state.Second ??= torch.zeros_like(grad).DetachFromDisposeScope();
-        state.First.mul_(b1).add_(grad, alpha: 1 - b1);
-        state.Second.mul_(b2).addcmul_(grad, grad, value: 1 - b2);
-        double c1 = 1 - Math.Pow(b1, state.Step), c2 = 1 - Math.Pow(b2, state.Step);
-        var denominator = state.Second.div(c2).sqrt_().add_(eps);
+        ElementwiseOptimizer.Average(state.First, grad, b1);
+        using var beta2 = b2.ToScalar();
+        using var rest2 = (1 - b2).ToScalar();
+        state.Second.mul_(beta2).addcmul_(grad, grad, value: rest2);
+        using var c1 = (1 - Math.Pow(b1, state.Step)).ToScalar();
+        using var c2 = (1 - Math.Pow(b2, state.Step)).ToScalar();
+        using var epsilon = eps.ToScalar();
+        var denominator = state.Second.div(c2).sqrt_().add_(epsilon);
         return state.First.div(c1).div_(denominator);
     }
 }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using LossLab.Training;
 using static TorchSharp.torch;
 
 namespace LossLab.Optim;
@@ -32,11 +33,16 @@ public sealed class CautiousAdam : ElementwiseOptimizer
     protected override void Update(Parameter parameter, Tensor grad, State state, Options options)
     {
         var lambda = options.WeightDecay!.Value;
-        if (!decoupled && lambda != 0) grad = grad.add(parameter, alpha: lambda);
+        if (!decoupled && lambda != 0)
+        {
+            using var l2 = lambda.ToScalar();
+            grad = grad.add(parameter, alpha: l2);
+        }
         var u = AdamMoments.Direction(grad, state, options);
-        var mask = u.mul(grad).gt_(0).to_type(u.dtype);
-        var scale = mask.mean().clamp_min_(1e-3);
+        var mask = u.mul(grad).gt_(TorchScalars.Zero).to_type(u.dtype);
+        using var floor = 1e-3.ToScalar();
+        var scale = mask.mean().clamp_min_(floor);
         if (decoupled) DecayWeights(parameter, options);
-        parameter.add_(u.mul_(mask).div_(scale), alpha: -options.LearningRate!.Value);
+        AddScaled(parameter, u.mul_(mask).div_(scale), -options.LearningRate!.Value);
     }
 }

@@ -178,7 +178,25 @@ public abstract class ElementwiseOptimizer : OptimizerHelper
     protected static void DecayWeights(Parameter parameter, Options options)
     {
         var decay = options.LearningRate!.Value * options.WeightDecay!.Value;
-        if (decay != 0) parameter.mul_(1 - decay);
+        if (decay == 0) return;
+        using var kept = (1 - decay).ToScalar();
+        parameter.mul_(kept);
+    }
+
+    /// <summary>θ ← θ + α·<paramref name="direction"/>, with α held as a <see cref="Scalar"/> until libtorch returns
+    /// (an implicit <c>double</c> argument is a temporary the garbage collector may free during the call; see <see cref="AdamOptimizer"/>).</summary>
+    protected static void AddScaled(Tensor parameter, Tensor direction, double alpha)
+    {
+        using var a = alpha.ToScalar();
+        parameter.add_(direction, alpha: a);
+    }
+
+    /// <summary>m ← β·m + (1 − β)·<paramref name="value"/>, constants held as in <see cref="AddScaled"/>.</summary>
+    protected internal static void Average(Tensor m, Tensor value, double beta)
+    {
+        using var b = beta.ToScalar();
+        using var rest = (1 - beta).ToScalar();
+        m.mul_(b).add_(value, alpha: rest);
     }
 
     /// <summary>A zero buffer shaped like <paramref name="like"/>, detached from every dispose scope.</summary>

@@ -29,6 +29,6 @@ public sealed class Grams : ElementwiseOptimizer
     {
         var u = AdamMoments.Direction(grad, state, options);
         DecayWeights(parameter, options);
-        parameter.add_(u.abs_().mul_(grad.sign()), alpha: -options.LearningRate!.Value);
+        AddScaled(parameter, u.abs_().mul_(grad.sign()), -options.LearningRate!.Value);
     }
 }

@@ -28,9 +28,10 @@ public sealed class Lion : ElementwiseOptimizer
         double b1 = options.Beta1!.Value, b2 = options.Beta2!.Value;
         state.First ??= NewBuffer(parameter);
         var m = state.First;
-        var c = m.mul(b1).add_(grad, alpha: 1 - b1);
+        var c = m.clone();
+        Average(c, grad, b1);
         DecayWeights(parameter, options);
-        parameter.add_(c.sign_(), alpha: -options.LearningRate!.Value);
-        m.mul_(b2).add_(grad, alpha: 1 - b2);
+        AddScaled(parameter, c.sign_(), -options.LearningRate!.Value);
+        Average(m, grad, b2);
     }
 }

@@ -32,7 +32,7 @@ public sealed class NormalizedGradientDescent : ElementwiseOptimizer
         {
             ((State)_state[p.Handle]).Step++;
             DecayWeights(p, options);
-            p.add_(p.grad!, alpha: -scale);
+            AddScaled(p, p.grad!, -scale);
         }
     }
 

@@ -28,10 +28,10 @@ public sealed class SignDescent : ElementwiseOptimizer
         if (beta > 0)
         {
             state.First ??= NewBuffer(parameter);
-            state.First.mul_(beta).add_(grad, alpha: 1 - beta);
+            Average(state.First, grad, beta);
             direction = state.First;
         }
         DecayWeights(parameter, options);
-        parameter.add_(direction.sign(), alpha: -options.LearningRate!.Value);
+        AddScaled(parameter, direction.sign(), -options.LearningRate!.Value);
     }
 }

@@ -74,7 +74,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
         torch.manual_seed(seed);
         using var model = new MarkovMlpLm(vocab, s.Context, s.EmbeddingWidth, width);
         long parameters = ComputeAccounting.NonEmbeddingParameters(model);
-        using var optimizer = torch.optim.AdamW(model.parameters(), rates[0], weight_decay: s.WeightDecay);
+        using var optimizer = new Optim.AdamWOptimizer(model.parameters(), rates[0], weightDecay: s.WeightDecay);
         var evalSets = evalChains.Select((c, i) => EvaluationSet(c, s, unchecked(seed * 104729 + 31 * i + 3))).ToArray();
         var heldOut = evalChains.Select(_ => new List<double>()).ToArray();
         var evalSteps = new List<int>();

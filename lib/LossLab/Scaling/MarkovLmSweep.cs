@@ -42,7 +42,7 @@ public static class MarkovLmSweep
         using var model = new MarkovMlpLm(chain.VocabSize, s.Context, s.EmbeddingWidth, width);
         long parameters = ComputeAccounting.NonEmbeddingParameters(model);
         long steps = tokens / s.BatchSize;
-        using var optimizer = torch.optim.AdamW(model.parameters(), s.LearningRate, weight_decay: s.WeightDecay);
+        using var optimizer = new Optim.AdamWOptimizer(model.parameters(), s.LearningRate, weightDecay: s.WeightDecay);
         var rng = new Random(unchecked(seed * 7919 + 17));
         var example = new long[s.Context + 1];
         var inputs = new long[s.BatchSize * s.Context];

@@ -33,7 +33,7 @@ public static class RelearnTime
         try
         {
             var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
-            using var optimizer = optim.SGD(parameters, learningRate);
+            using var optimizer = new Optim.SgdOptimizer(parameters, learningRate);
             for (int step = 0; ; step++)
             {
                 if (ModelOutputs.AccuracyPercent(model, evaluation) >= threshold) return step;

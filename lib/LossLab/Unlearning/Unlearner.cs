@@ -43,7 +43,7 @@ public static class Unlearner
         int? nonFiniteStep = null;
         var losses = new List<double>(options.Steps);
         var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
-        using var optimizer = optim.SGD(parameters, options.LearningRate, options.Momentum, weight_decay: options.WeightDecay);
+        using var optimizer = new Optim.SgdOptimizer(parameters, options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
         using var forgetStream = new IndexStream(forget.Count, options.ForgetBatchSize, options.Seed, stream: 101);
         using var retainStream = new IndexStream(retain.Count, options.RetainBatchSize, options.Seed, stream: 102);
         foreach (var hook in hooks) hook.Begin(model);
