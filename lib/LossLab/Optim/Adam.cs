@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using LossLab.Training;
 using static TorchSharp.torch;
 
 namespace LossLab.Optim;
@@ -58,7 +59,7 @@ public class AdamOptimizer : ElementwiseOptimizer
         using var stepSize = (-(lr / c1)).ToScalar();
         state.First.mul_(beta1).add_(grad, alpha: rest1);
         state.Second.mul_(beta2).addcmul_(grad, grad, value: rest2);
-        var denominator = state.Second.sqrt().div_(root2).add_(eps);
+        var denominator = state.Second.sqrt().div_(root2).add_(eps, TorchScalars.One);
         parameter.addcdiv_(state.First, denominator, value: stepSize);
     }
 }

@@ -21,7 +21,7 @@ internal static class AdamMoments
         using var c1 = (1 - Math.Pow(b1, state.Step)).ToScalar();
         using var c2 = (1 - Math.Pow(b2, state.Step)).ToScalar();
         using var epsilon = eps.ToScalar();
-        var denominator = state.Second.div(c2).sqrt_().add_(epsilon);
+        var denominator = state.Second.div(c2).sqrt_().add_(epsilon, LossLab.Training.TorchScalars.One);
         return state.First.div(c1).div_(denominator);
     }
 }

@@ -18,4 +18,8 @@ public static class TorchScalars
 
     /// <summary>0.</summary>
     public static readonly Scalar Zero = 0.0.ToScalar();
+
+    /// <summary>1, e.g. the α of <c>x.add_(c, One)</c>: TorchSharp's one-argument <c>add_(Scalar)</c> and <c>add(Tensor)</c>
+    /// pass an α = 1 they make as a temporary of their own.</summary>
+    public static readonly Scalar One = 1.0.ToScalar();
 }

@@ -74,6 +74,35 @@ public class LosslabCommandTests
         Assert.Contains("2 notebooks ran, none failed.", stdout);
     }
 
+    /// <summary>TorchSharp's temporary scalars (every <c>x + y</c>, <c>x * 2.5</c>, <c>add_(c)</c>) are not kept alive across
+    /// their native call, so a garbage collection triggered by another thread while libtorch runs can free one in use
+    /// (environment.md, "Same seed, same numbers"). A collection triggered by the cell thread itself cannot land inside
+    /// its own native call; so in a notebook's process the cell thread must be the only thread that allocates while a
+    /// cell runs, printing and display included.</summary>
+    [Fact]
+    public async Task While_a_cell_runs_only_the_cell_thread_allocates_in_the_notebook_process()
+    {
+        var root = Project(("nbs/alloc.ipynb", Notebook(
+            Code("var before = (Total: GC.GetTotalAllocatedBytes(true), Mine: GC.GetAllocatedBytesForCurrentThread());\n" +
+                 "var keep = new List<string>();\n" +
+                 "for (int i = 0; i < 4000; i++) { keep.Add(new string('x', 2000 + i % 7)); if (i % 10 == 0) Console.WriteLine($\"line {i} {keep.Count}\"); }\n" +
+                 "display(keep.Count);\n" +
+                 "var others = (GC.GetTotalAllocatedBytes(true) - before.Total) - (GC.GetAllocatedBytesForCurrentThread() - before.Mine);\n" +
+                 "var mine = GC.GetAllocatedBytesForCurrentThread() - before.Mine;\n" +
+                 "Console.WriteLine($\"ALLOC mine={mine} others={others}\");"))));
+
+        var (exit, _, stderr) = await Losslab(root, "run", "nbs");
+
+        Assert.True(exit == 0, stderr);
+        var json = File.ReadAllText(Path.Combine(root, "artifacts", "nbs", "alloc.ipynb"));
+        var match = System.Text.RegularExpressions.Regex.Match(json, @"ALLOC mine=(\d+) others=(-?\d+)");
+        Assert.True(match.Success, json);
+        var line = match.Value;
+        long Value(string name) => long.Parse(match.Groups[name == "mine" ? 1 : 2].Value);
+        Assert.True(Value("mine") > 16_000_000, line);          // 4,000 strings of ≈ 2 KB (UTF-16) and 400 lines of output
+        Assert.True(Value("others") < 64 * 1024, line);         // other threads: a few bytes (56 measured), not the output path
+    }
+
     [Fact]
     public async Task A_notebook_that_exits_its_process_fails_alone_with_its_cell_in_flight_marked_and_the_rest_runs()
     {
