@@ -45,8 +45,11 @@ public static class NotebookRunner
         RefuseForeignKernel(document, options.InputPath);
         document.NormalizeForPolyglot();
         var bound = ParameterInjector.Inject(document, WithScale(document, options));
+        var scale = EffectiveScale(document, bound);
+        if (scale is not null && !RunOptions.Scales.Contains(scale))
+            throw new ParameterException($"Scale = \"{scale}\": the scale must be smoke, default or paper (a typo must not run as another scale).");
         var record = new ExecutionRecord(document, options.InputPath, options.OutputPath, Defaults(document), Parameters(bound));
-        JsonText.SetSorted(document.Metadata, "losslab", RunProvenance.Describe(EffectiveScale(document, bound)));
+        JsonText.SetSorted(document.Metadata, "losslab", RunProvenance.Describe(scale));
 
         var codeCells = document.Cells.Where(c => c.IsCode).ToList();
         var kernel = new CSharpKernel(Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!) { OnStream = options.OnStream };

@@ -101,6 +101,9 @@ public sealed class Claims
         Scale = scale;
     }
 
+    /// <summary>Starts an empty list of claims for a run at <paramref name="scale"/>.</summary>
+    public Claims(RunScale scale) : this(scale.Name()) { }
+
     /// <summary>The scale of the run.</summary>
     public string Scale { get; }
 

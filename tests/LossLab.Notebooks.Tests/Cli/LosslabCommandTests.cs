@@ -226,4 +226,25 @@ public class LosslabCommandTests
         Assert.Contains("losslab: FAILED broken.ipynb: broken.ipynb: there is no \"cells\" array.", stderr.Replace(root + "/", ""));
         Assert.Contains("losslab: FAILED g.ipynb: -p Nmae: unknown parameter 'Nmae'. Declared: Scale (string), Name (string).", stderr);
     }
+
+    /// <summary>The rule for the scale: <c>-f</c>/<c>-y</c> files first, then <c>--scale</c>, then <c>-p</c> (the last one
+    /// given wins, as papermill applies parameters in order); whatever the source, a scale that is not smoke, default or
+    /// paper stops the notebook before its first cell, naming the value.</summary>
+    [Fact]
+    public async Task A_mistyped_scale_is_refused_before_any_cell_and_p_overrides_the_scale_option()
+    {
+        var root = Project(("g.ipynb", Greeter), ("typo.ipynb", Greeter.Replace("default", "defualt")));
+
+        var (exit, _, stderr) = await Losslab(root, "run", "g.ipynb", "-p", "Scale", "smok");
+        Assert.Equal(1, exit);
+        Assert.Contains("Scale = \"smok\": the scale must be smoke, default or paper", stderr);
+
+        (exit, _, stderr) = await Losslab(root, "run", "typo.ipynb");
+        Assert.Equal(1, exit);
+        Assert.Contains("Scale = \"defualt\"", stderr);
+
+        (exit, _, stderr) = await Losslab(root, "run", "g.ipynb", "--scale", "smoke", "-p", "Scale", "paper");
+        Assert.True(exit == 0, stderr);
+        Assert.Equal("paper:world", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "g.ipynb")).Cells[^1].Outputs[0]));
+    }
 }
