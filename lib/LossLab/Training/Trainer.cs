@@ -27,6 +27,7 @@ public sealed class Trainer
     readonly ITrainingObjective objective;
     readonly Parameter[] parameters;
     readonly List<Func<int, IReadOnlyDictionary<string, double>>> evaluations = [];
+    readonly List<Action<Batch, double>> afterStep = [];
     Generator? shuffler;
     Tensor? epochStartState;   // the shuffling generator's state at the start of the current epoch
     double lastFiniteLoss = double.NaN;
@@ -102,6 +103,61 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(metric);
         evaluations.Add(_ => new Dictionary<string, double> { [name] = metric() });
         return this;
+    }
+
+    /// <summary>Adds an action run after every optimizer step, inside the step's dispose scope and under no_grad, with
+    /// the batch and its (finite) loss: a projection (max-norm), decoupled decay, unit re-initialisation (continual
+    /// backprop), shrink-and-perturb, or a measurement of the model after the update.</summary>
+    public Trainer AddAfterStep(Action<Batch, double> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        afterStep.Add(action);
+        return this;
+    }
+
+    /// <summary>
+    /// Takes optimizer steps until <paramref name="steps"/> have been taken in all, each on the batch that
+    /// <paramref name="batches"/> returns for the 0-based step (a P×K sampler, a token stream, the whole training set for
+    /// full-batch descent). The batch's tensors are made inside the step's dispose scope. Schedule, clipper, after-step
+    /// actions, history and progress work as in <see cref="Fit"/>; evaluations run every <paramref name="evaluateEvery"/>
+    /// steps (0: only after the last) as "epochs" numbered by the step count at which they ran.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">steps or evaluateEvery is negative.</exception>
+    public TrainingResult FitSteps(Func<long, (Tensor Inputs, Tensor Targets)> batches, long steps, long evaluateEvery = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batches);
+        if (steps < 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be non-negative.");
+        if (evaluateEvery < 0) throw new ArgumentOutOfRangeException(nameof(evaluateEvery), evaluateEvery, "evaluateEvery must be non-negative.");
+        if (ProgressEvery < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEvery), ProgressEvery, "ProgressEvery must be at least 1.");
+        var clock = Stopwatch.StartNew();
+        long firstStep = Step;
+        model.train();
+        while (Step < steps)
+        {
+            if (cancellationToken.IsCancellationRequested) return Result(TrainingStatus.Cancelled, clock);
+            double loss, gradNorm, lr;
+            using (NewDisposeScope())
+            {
+                var (x, y) = batches(Step);
+                (loss, gradNorm, lr) = TrainStepCore(new Batch(x, y, Step, Epoch));
+            }
+            if (!double.IsFinite(loss))
+                return Result(TrainingStatus.NonFinite, clock) with { NonFiniteStep = Step, NonFiniteLoss = loss };
+            lastFiniteLoss = loss;
+            History.AddStep(Epoch, loss, lr, gradNorm);
+            Step++;
+            bool evaluate = evaluateEvery > 0 ? Step % evaluateEvery == 0 || Step == steps : Step == steps;
+            IReadOnlyDictionary<string, double>? metrics = null;
+            if (evaluate && evaluations.Count > 0)
+            {
+                metrics = Evaluate((int)Math.Min(Step, int.MaxValue));
+                History.AddEpoch(new TrainingHistory.EpochRecord((int)Math.Min(Step, int.MaxValue), Step, loss, metrics));
+            }
+            if (Progress is not null && (Step % ProgressEvery == 0 || Step == steps || metrics is not null))
+                Progress.Report(Report(loss, lr, steps, 0, 1, clock, firstStep, metrics));
+        }
+        return Result(TrainingStatus.Completed, clock);
     }
 
     /// <summary>
@@ -204,12 +260,24 @@ public sealed class Trainer
             foreach (var group in optimizer.ParamGroups) { lr = group.LearningRate; break; }
         }
         optimizer.zero_grad();
-        var lossTensor = objective.Loss(batch);
-        double loss = lossTensor.ToDouble();
-        if (!double.IsFinite(loss)) return (loss, double.NaN, lr);
-        lossTensor.backward();
+        double loss;
+        if (objective is IGradientObjective writesGradients)
+        {
+            loss = writesGradients.Backward(batch);
+            if (!double.IsFinite(loss)) return (loss, double.NaN, lr);
+        }
+        else
+        {
+            var lossTensor = objective.Loss(batch);
+            loss = lossTensor.ToDouble();
+            if (!double.IsFinite(loss)) return (loss, double.NaN, lr);
+            lossTensor.backward();
+        }
         double gradNorm = Clipper?.Clip(parameters, batch.Step) ?? double.NaN;
         optimizer.step();
+        if (afterStep.Count > 0)
+            using (no_grad())
+                foreach (var action in afterStep) action(batch, loss);
         return (loss, gradNorm, lr);
     }
 
