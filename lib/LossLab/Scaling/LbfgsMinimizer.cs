@@ -4,7 +4,8 @@ namespace LossLab.Scaling;
 /// Limited-memory BFGS (Liu and Nocedal 1989; Nocedal and Wright, Numerical Optimization, 2nd ed., Algorithms 7.4–7.5)
 /// with a strong-Wolfe line search (Algorithms 3.5–3.6, cubic interpolation, c₁ = 1e-4, c₂ = 0.9). The search direction
 /// is d = −H∇f from the two-loop recursion over the last m pairs s = x_{k+1} − x_k, y = ∇f_{k+1} − ∇f_k, with
-/// H₀ = (sᵀy / yᵀy)·I. A non-finite trial value shortens the step, so objectives may return NaN outside their domain.
+/// H₀ = (sᵀy / yᵀy)·I, from the newest pair. A pair with sᵀy ≤ 0 (or sᵀy ≤ 1e-16·yᵀy) is skipped: the history stays as
+/// it was. A non-finite trial value shortens the step, so objectives may return NaN outside their domain.
 /// </summary>
 /// <remarks>
 /// An instance owns all its work arrays and allocates nothing while minimising; it is not thread-safe, so a parallel
@@ -85,22 +86,27 @@ public sealed class LbfgsMinimizer
             evaluations += used;
             if (!ok) { exit = ExitReason.LineSearchFailed; break; }
 
-            // Accept: xTrial and gTrial hold the new point; form the correction pair.
-            int slot = (newest + 1) % m;
+            // Accept: xTrial and gTrial hold the new point; form the correction pair s, y. A pair without positive
+            // curvature (sᵀy ≤ 0, possible when the line search falls back to a step that is not strong-Wolfe) is
+            // skipped and leaves the history untouched, as in Nocedal and Wright §7.2; only an accepted pair takes the
+            // oldest slot, together with its own ρ = 1/sᵀy.
             double sy = 0, yy = 0;
-            var sSlot = s[slot]; var ySlot = y[slot];
             for (int i = 0; i < n; i++)
             {
                 double si = xTrial[i] - x[i], yi = gTrial[i] - g[i];
-                sSlot[i] = si; ySlot[i] = yi; sy += si * yi; yy += yi * yi;
-                x[i] = xTrial[i]; g[i] = gTrial[i];
+                sy += si * yi; yy += yi * yi;
             }
             if (sy > 1e-16 * yy && sy > 0)
             {
+                int slot = (newest + 1) % m;
+                var sSlot = s[slot]; var ySlot = y[slot];
+                for (int i = 0; i < n; i++) { sSlot[i] = xTrial[i] - x[i]; ySlot[i] = gTrial[i] - g[i]; }
                 rho[slot] = 1.0 / sy;
                 newest = slot;
                 if (stored < m) stored++;
             }
+            xTrial.CopyTo(x, 0);
+            gTrial.CopyTo(g, 0);
             f = fNew;
             gNorm = MaxAbs(g);
             if (gNorm <= options.GradientTolerance) { exit = ExitReason.GradientTolerance; break; }
