@@ -80,7 +80,7 @@ public static class IpynbFormat
     {
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        AtomicFile.WriteAllText(full, Write(document));
+        LossLab.Training.AtomicFile.WriteAllText(full, Write(document));
     }
 
     static int DetectIndent(string text)

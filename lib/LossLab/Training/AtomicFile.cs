@@ -3,7 +3,7 @@ namespace LossLab.Training;
 /// <summary>
 /// Writes files so that a reader (or a resumed run after a kill) sees either the old content or the complete new content,
 /// never a partial file: the data goes to a temporary file in the same folder, is flushed to disk, and is renamed over
-/// the target.
+/// the target. The one atomic writer of LossLab: checkpoints, sweep caches, executed notebooks, the site.
 /// </summary>
 public static class AtomicFile
 {
@@ -15,7 +15,8 @@ public static class AtomicFile
         string full = Path.GetFullPath(path);
         string? folder = Path.GetDirectoryName(full);
         if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        string temp = $"{full}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        // Hidden, and not ending in the target's extension, so that a folder scan never takes a write in flight for a file.
+        string temp = Path.Combine(folder ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
