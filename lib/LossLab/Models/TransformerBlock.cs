@@ -36,7 +36,8 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The largest pre-softmax attention logit of the last forward pass (tracked when <see cref="TrackLogits"/>).</summary>
+    /// <summary>The largest pre-softmax attention logit q_i·k_j/√d_h of the last forward pass over the positions the causal
+    /// mask allows (j ≤ i), all batch entries and heads (tracked when <see cref="TrackLogits"/>).</summary>
     public double LastMaxAttentionLogit { get; private set; } = double.NaN;
 
     /// <summary>Record <see cref="LastMaxAttentionLogit"/> on every forward pass (costs a device synchronisation).</summary>
@@ -53,9 +54,10 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         Tensor q = split[0], k = split[1], v = split[2];
         if (queryNorm is not null) { q = queryNorm.forward(q); k = keyNorm!.forward(k); }
         var scores = q.matmul(k.transpose(-2, -1)).mul_(1.0 / Math.Sqrt(dh));                     // (B, H, T, T)
-        if (TrackLogits) LastMaxAttentionLogit = scores.max().ToDouble();
         using (var future = ones(t, t, dtype: ScalarType.Bool, device: x.device).triu(1))
             scores = scores.masked_fill(future, TorchScalars.NegativeInfinity);
+        // after the mask: the statistic covers the allowed positions j ≤ i only (the diagonal keeps every row finite)
+        if (TrackLogits) LastMaxAttentionLogit = scores.max().ToDouble();
         var attended = scores.softmax(-1).matmul(v).transpose(1, 2).reshape(b, t, d);
         x = x + projection.forward(attended);
         return x + fc2.forward(nn.functional.gelu(fc1.forward(norm2.forward(x))));
