@@ -81,7 +81,7 @@ public sealed record ClaimRecord(
 
 /// <summary>
 /// The claims of a notebook (claims record version 2, DESIGN.md). An effect claim is an estimate with its interval
-/// against a threshold, built from per-seed numbers by <see cref="Paired"/>, <see cref="OneSample"/>,
+/// against a threshold, built from per-seed numbers (or a <see cref="PairedComparison"/> of two methods) by <c>Paired</c>, <see cref="OneSample"/>,
 /// <see cref="RankCorrelation"/> or <see cref="Slope"/>; an agreement claim is a value against a reference
 /// (<see cref="Agreement"/>). The verdict is never given by hand: it follows from the test, and is not-run at smoke scale
 /// or below the claim's <c>needs</c>, and inconclusive when the model did not beat its baseline. Displayed, a notebook
@@ -130,6 +130,21 @@ public sealed class Claims
         };
         return FromSample(id, paper, claim, diffs, statistic, threshold, direction, unit, method, needs, baseline, v, expected, observed,
             seed, paired: true);
+    }
+
+    /// <summary>A paired claim on a comparison of two methods (<see cref="MethodComparison{TRun}.Paired"/>): the mean of
+    /// A − B over the seeds both ran, as the per-seed overload;
+    /// the statistic names both methods and the metric, so the claim's text and its test cannot drift apart.</summary>
+    public ClaimRecord Paired(string id, string paper, string claim, PairedComparison comparison, double threshold = 0,
+        string direction = ">", double scaleBy = 1, string unit = "", IntervalMethod method = IntervalMethod.StudentT,
+        string needs = "default", (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
+        string? expected = null, string? observed = null)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var unitText = unit.Trim().Length > 0 ? $" ({unit.Trim()})" : "";
+        return Paired(id, paper, claim, comparison.ValuesA, comparison.ValuesB,
+            $"paired difference of {comparison.Metric}, {comparison.A} − {comparison.B}{unitText}", threshold, direction, scaleBy, unit,
+            method, needs, baseline, values, expected, observed);
     }
 
     /// <summary>A one-sample effect: the mean (or, with the sign test, the median) of per-seed <paramref name="sample"/>

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace LossLab.Experiments;
+
+/// <summary>
+/// Methods × seeds: every method runs once per seed, and every arm of a seed starts from the same state. Before each
+/// run the comparison fixes the seed (<see cref="Training.Seeds.Fix"/>: torch's global generator, so the same
+/// initialisation) and hands the run that seed to derive its batch order from (e.g. <c>Trainer.Seed</c>), so the arms
+/// of a seed differ only by the method. Seeds are the outer loop, so an interrupted comparison has whole seeds. Results
+/// are kept as the run's own record (<typeparamref name="TRun"/>: metrics, curves, diagrams), and the comparison gives
+/// per-seed values, paired comparisons and summaries of any number taken from them: a notebook declares its methods and
+/// a run function, and never indexes runs by hand.
+/// </summary>
+/// <typeparam name="TRun">What one run returns.</typeparam>
+public sealed class MethodComparison<TRun>
+{
+    readonly Dictionary<(string Method, int Seed), TRun> runs = [];
+    readonly Dictionary<(string Method, int Seed), double> seconds = [];
+
+    /// <summary>A comparison of <paramref name="methods"/> over <paramref name="seeds"/>.</summary>
+    /// <exception cref="ArgumentException">No method or seed, a repeated name or seed, or a blank name.</exception>
+    public MethodComparison(IReadOnlyList<string> methods, IReadOnlyList<int> seeds)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(seeds);
+        if (methods.Count == 0) throw new ArgumentException("methods must not be empty.", nameof(methods));
+        if (seeds.Count == 0) throw new ArgumentException("seeds must not be empty.", nameof(seeds));
+        if (methods.Any(string.IsNullOrWhiteSpace)) throw new ArgumentException("method names must not be blank.", nameof(methods));
+        var repeated = methods.GroupBy(m => m).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (repeated.Count > 0) throw new ArgumentException($"method names must be distinct; repeated: {string.Join(", ", repeated)}.", nameof(methods));
+        if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException($"seeds must be distinct; got [{string.Join(", ", seeds)}].", nameof(seeds));
+        Methods = methods.ToArray();
+        Seeds = seeds.ToArray();
+    }
+
+    /// <summary>The methods, in the order given.</summary>
+    public IReadOnlyList<string> Methods { get; }
+
+    /// <summary>The seeds, in the order given.</summary>
+    public IReadOnlyList<int> Seeds { get; }
+
+    /// <summary>Runs every method with every seed (seeds outer): fixes the seed, then calls <paramref name="run"/> with the
+    /// method and the seed. <paramref name="progress"/> receives the number of runs done, the total, and the last run's
+    /// method, seed and seconds.</summary>
+    public MethodComparison<TRun> Run(Func<string, int, TRun> run, IProgress<(int Done, int Total, string Method, int Seed, double Seconds)>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        int done = 0, total = Methods.Count * Seeds.Count;
+        foreach (var seed in Seeds)
+            foreach (var method in Methods)
+            {
+                var clock = Stopwatch.StartNew();
+                Training.Seeds.Fix(seed);
+                var result = run(method, seed);
+                if (result is null) throw new InvalidOperationException($"The run of '{method}' with seed {seed} returned nothing.");
+                runs[(method, seed)] = result;
+                seconds[(method, seed)] = clock.Elapsed.TotalSeconds;
+                progress?.Report((++done, total, method, seed, clock.Elapsed.TotalSeconds));
+            }
+        return this;
+    }
+
+    /// <summary>The run of <paramref name="method"/> with <paramref name="seed"/>.</summary>
+    /// <exception cref="KeyNotFoundException">That run has not been made; the message names what has.</exception>
+    public TRun this[string method, int seed] => runs.TryGetValue((method, seed), out var r) ? r
+        : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}: methods [{string.Join(", ", Methods)}], seeds [{string.Join(", ", Seeds)}]" +
+            (runs.Count == 0 ? "; Run has not been called." : "."));
+
+    /// <summary>Seconds each run took.</summary>
+    public double Seconds(string method, int seed) => runs.ContainsKey((method, seed)) ? seconds[(method, seed)] : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}.");
+
+    /// <summary>Every run of <paramref name="method"/>, in seed order.</summary>
+    public IReadOnlyList<TRun> RunsOf(string method) => Seeds.Select(s => this[method, s]).ToArray();
+
+    /// <summary><paramref name="metric"/> of each run of <paramref name="method"/>, in seed order (pairs with every other
+    /// method's values seed by seed).</summary>
+    public double[] PerSeed(string method, Func<TRun, double> metric)
+    {
+        ArgumentNullException.ThrowIfNull(metric);
+        return Seeds.Select(s => metric(this[method, s])).ToArray();
+    }
+
+    /// <summary>The paired comparison of <paramref name="a"/> against <paramref name="b"/> on <paramref name="metric"/>.</summary>
+    public PairedComparison Paired(string a, string b, Func<TRun, double> metric, string metricName = "value", bool higherIsBetter = true) =>
+        new(PerSeed(a, metric), PerSeed(b, metric), higherIsBetter, a, b, metricName, Seeds);
+
+    /// <summary>Per method, in order: the number of seeds, the mean and the sample standard deviation (0 for one seed) of
+    /// <paramref name="metric"/>.</summary>
+    public IReadOnlyList<MethodSummary> Summary(Func<TRun, double> metric) =>
+        Methods.Select(m =>
+        {
+            var v = PerSeed(m, metric);
+            double mean = v.Average();
+            double sd = v.Length < 2 ? 0 : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+            return new MethodSummary(m, v.Length, mean, sd);
+        }).ToArray();
+}
+
+/// <summary>One method's summary of a metric over seeds.</summary>
+/// <param name="Method">The method.</param>
+/// <param name="Count">Seeds.</param>
+/// <param name="Mean">Mean over seeds.</param>
+/// <param name="Std">Sample standard deviation over seeds (0 with one seed).</param>
+public readonly record struct MethodSummary(string Method, int Count, double Mean, double Std);

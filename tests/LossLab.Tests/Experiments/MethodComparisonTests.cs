@@ -1,0 +1,67 @@
+using LossLab.Experiments;
+using LossLab.Training.Models;
+using TorchSharp;
+
+namespace LossLab.Tests.Experiments;
+
+public class MethodComparisonTests
+{
+    record Run(string Method, int Seed, double FirstWeight, double Score);
+
+    static MethodComparison<Run> Toy() =>
+        new MethodComparison<Run>(["a", "b", "c"], [3, 1, 2]).Run((m, s) =>
+        {
+            using var model = new Mlp([4, 3]);
+            double w = model.parameters().First().data<float>()[0];
+            return new Run(m, s, w, s * 10 + m[0] - 'a');
+        });
+
+    [Fact]
+    public void Every_method_of_a_seed_starts_from_the_same_initialisation_and_seeds_differ()
+    {
+        var c = Toy();
+        foreach (var s in c.Seeds)
+        {
+            var firsts = c.Methods.Select(m => c[m, s].FirstWeight).Distinct().ToList();
+            Assert.Single(firsts);
+        }
+        Assert.Equal(3, c.Seeds.Select(s => c["a", s].FirstWeight).Distinct().Count());
+    }
+
+    [Fact]
+    public void Per_seed_values_pair_in_seed_order_and_summaries_match_hand_computation()
+    {
+        var c = Toy();
+        Assert.Equal(new[] { 31.0, 11, 21 }, c.PerSeed("b", r => r.Score));
+        var p = c.Paired("c", "a", r => r.Score, "score");
+        Assert.Equal(new[] { 2.0, 2, 2 }, p.Differences);
+        Assert.Equal(new[] { 3, 1, 2 }, p.Seeds);
+        var sum = c.Summary(r => r.Score).Single(x => x.Method == "a");
+        Assert.Equal(3, sum.Count);
+        Assert.Equal(20, sum.Mean, 12);
+        Assert.Equal(10, sum.Std, 12);    // values 30, 10, 20: sample std 10
+    }
+
+    [Fact]
+    public void A_paired_claim_on_a_comparison_equals_the_claim_on_its_arrays_and_names_both_methods()
+    {
+        var c = Toy();
+        var claims = new Claims("default");
+        var fromComparison = claims.Paired("x", "p", "c beats a", c.Paired("c", "a", r => r.Score + r.Seed * 0.01 * (r.Method == "c" ? 1 : 0), "score"));
+        var fromArrays = claims.Paired("y", "p", "c beats a", c.PerSeed("c", r => r.Score + r.Seed * 0.01), c.PerSeed("a", r => r.Score), "s");
+        Assert.Equal(fromArrays.Test!.Estimate, fromComparison.Test!.Estimate, 12);
+        Assert.Equal(fromArrays.Test.Lower, fromComparison.Test.Lower, 12);
+        Assert.Equal(fromArrays.Verdict, fromComparison.Verdict);
+        Assert.Equal("paired difference of score, c − a", fromComparison.Test.Statistic);
+    }
+
+    [Fact]
+    public void Bad_declarations_and_missing_runs_are_named()
+    {
+        Assert.Contains("repeated: a", Assert.Throws<ArgumentException>(() => new MethodComparison<Run>(["a", "a"], [1])).Message);
+        Assert.Contains("[1, 1]", Assert.Throws<ArgumentException>(() => new MethodComparison<Run>(["a"], [1, 1])).Message);
+        var empty = new MethodComparison<Run>(["a"], [1]);
+        Assert.Contains("Run has not been called", Assert.Throws<KeyNotFoundException>(() => empty["a", 1]).Message);
+        Assert.Contains("No run of 'z'", Assert.Throws<KeyNotFoundException>(() => Toy()["z", 1]).Message);
+    }
+}
