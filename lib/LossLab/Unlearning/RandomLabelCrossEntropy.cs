@@ -5,22 +5,27 @@ namespace LossLab.Unlearning;
 
 /// <summary>
 /// Random labelling's forget term (RL; the forget half of SalUn, Fan et al. 2024, arXiv:2310.12508): ℓᵢ = CE(zᵢ, ỹᵢ)
-/// with ỹᵢ drawn uniformly from the C classes on every call, from this term's own generator.
+/// with ỹᵢ drawn uniformly from the C classes at every call, i.e. for every forget batch, from this term's own seeded
+/// generator (stream 0 of <see cref="LossLab.Training.Seeds.Generator"/> of the seed: same seed, same labels).
 /// </summary>
-/// <remarks>SalUn's code draws ỹ uniformly over all classes, so ỹ may equal the true label; with
-/// <c>excludeTrueLabel</c> the draw is uniform over the C − 1 wrong classes instead. SalUn relabels the forget set once
-/// per run; with <c>fixedPerSample</c> (the default) sample i of D_f keeps the label ỹᵢ = h(seed, i) mod C for the whole
-/// run (h = <see cref="LossLab.Training.Seeds.Derive"/>), read through <see cref="UnlearningBatch.ForgetIndex"/>; batches
-/// without indices, and <c>fixedPerSample: false</c>, draw fresh labels from the generator at every call.</remarks>
+/// <remarks>As SalUn's code (<c>unlearn/RL.py</c>): its CIFAR-10/SVHN branch draws <c>torch.randint(0, C, target.shape)</c>
+/// for every forget batch and its CIFAR-100/Tiny-ImageNet branch re-draws the forget set's targets every epoch, both
+/// uniform over all C classes, so ỹ may equal the true label (probability 1/C per draw, a different sample each time).
+/// LossLab re-draws at every call (the CIFAR-10 branch) by default. Departures are explicit opt-ins:
+/// <c>excludeTrueLabel</c> draws uniformly over the C − 1 wrong classes; <c>fixedPerSample</c> keeps one label per forget
+/// sample for the whole run, ỹᵢ = h(seed, i) mod C (h = <see cref="LossLab.Training.Seeds.Derive"/>, i read through
+/// <see cref="UnlearningBatch.ForgetIndex"/>), which is not SalUn's protocol: about 1/C of D_f then keeps its true label
+/// throughout and is trained to stay correct, which puts a floor of ≈ 100/C % under the forget accuracy.</remarks>
 public sealed class RandomLabelCrossEntropy : IForgetTerm, IDisposable
 {
     readonly Generator generator;
 
     /// <param name="numClasses">C, the number of classes (≥ 2).</param>
     /// <param name="seed">Seed of the label generator.</param>
-    /// <param name="excludeTrueLabel">Draw only wrong labels (default false, as SalUn).</param>
-    /// <param name="fixedPerSample">Keep one random label per forget sample for the run (default true, as SalUn).</param>
-    public RandomLabelCrossEntropy(int numClasses, long seed = 0, bool excludeTrueLabel = false, bool fixedPerSample = true)
+    /// <param name="excludeTrueLabel">Draw only wrong labels (default false: SalUn draws over all C classes).</param>
+    /// <param name="fixedPerSample">Keep one random label per forget sample for the run (default false: labels are re-drawn
+    /// for every batch, as SalUn).</param>
+    public RandomLabelCrossEntropy(int numClasses, long seed = 0, bool excludeTrueLabel = false, bool fixedPerSample = false)
     {
         Seed = seed;
         FixedPerSample = fixedPerSample;
@@ -36,7 +41,7 @@ public sealed class RandomLabelCrossEntropy : IForgetTerm, IDisposable
     /// <summary>The seed of the labels.</summary>
     public long Seed { get; }
 
-    /// <summary>Whether each forget sample keeps one random label for the run.</summary>
+    /// <summary>Whether each forget sample keeps one random label for the run (an opt-in; SalUn re-draws).</summary>
     public bool FixedPerSample { get; }
 
     /// <summary>Whether random labels avoid the true label.</summary>

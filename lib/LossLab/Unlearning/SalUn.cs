@@ -5,7 +5,8 @@ namespace LossLab.Unlearning;
 
 /// <summary>
 /// SalUn (Fan et al. 2024, "SalUn: Empowering Machine Unlearning via Gradient-based Weight Saliency", arXiv:2310.12508):
-/// random labelling (<see cref="UnlearningObjectives.RandomLabels"/>: CE to uniform random labels on D_f plus CE on D_r) restricted
+/// random labelling (<see cref="UnlearningObjectives.RandomLabels"/>: CE to uniform random labels, re-drawn for every forget
+/// batch as in SalUn's <c>RL.py</c>, on D_f plus CE on D_r) restricted
 /// to the salient weights, m = 1[|∇θ ℓ_f(θ₀)| in the top fraction], θ ← θ₀ + m ⊙ Δθ: gradients are masked and
 /// masked-out weights stay at θ₀ (<see cref="MaskedUpdate"/>).
 /// </summary>

@@ -30,9 +30,12 @@ public static class UnlearningObjectives
     }
 
     /// <summary>RL: cross-entropy to uniformly random labels on D_f plus CE on D_r (SalUn's RL; SalUn is RL with a
-    /// saliency mask, see <see cref="SalUn"/>).</summary>
+    /// saliency mask, see <see cref="SalUn"/>). As SalUn's <c>RL.py</c>, the labels are drawn over all C classes and
+    /// re-drawn for every forget batch, from a generator seeded by <paramref name="seed"/>; <paramref name="fixedPerSample"/>
+    /// (one label per forget sample for the run) and <paramref name="excludeTrueLabel"/> are opt-in departures (see
+    /// <see cref="RandomLabelCrossEntropy"/>).</summary>
     public static ForgetRetainObjective RandomLabels(int numClasses, long seed = 0, double retainWeight = 1.0,
-        bool excludeTrueLabel = false, bool fixedPerSample = true) =>
+        bool excludeTrueLabel = false, bool fixedPerSample = false) =>
         new("RL", new RandomLabelCrossEntropy(numClasses, seed, excludeTrueLabel, fixedPerSample), 1, retainWeight);
 
     /// <summary>IHL: the inverted hinge loss on D_f, optionally plus retain CE (LoKU, arXiv:2408.06621).</summary>

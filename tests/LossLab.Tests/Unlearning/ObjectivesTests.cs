@@ -81,7 +81,7 @@ public class ObjectivesTests
         var batch = Batch() with { ForgetIndex = index };
         long[] drawn = new long[] { 5, 0, 17 }.Select(i => LossLab.Training.Seeds.Derive(9, i) % 3).ToArray();
         double expected = MeanOver(ForgetX, drawn, Ce) + MeanCe(RetainX, RetainY);
-        var objective = UnlearningObjectives.RandomLabels(3, seed: 9);
+        var objective = UnlearningObjectives.RandomLabels(3, seed: 9, fixedPerSample: true);   // the opt-in, not SalUn's default
         var model = Model();
         Assert.Equal(expected, Value(objective.Loss(model, batch)), Tol);
         Assert.Equal(expected, Value(objective.Loss(model, batch with { Step = 4 })), Tol);   // same labels later on
@@ -92,6 +92,46 @@ public class ObjectivesTests
             Assert.NotEqual(ForgetY[k], (long)fixedWrong[k]);
             Assert.Equal((ForgetY[k] + 1 + LossLab.Training.Seeds.Derive(9, new long[] { 5, 0, 17 }[k]) % 2) % 3, (long)fixedWrong[k]);
         }
+    }
+
+    /// <summary>The random labels an RL forget term used for one call, read back from its per-sample cross-entropy:
+    /// with logits zᵢ = (0, 1, …, C − 1), CE(z, ỹ) = logsumexp(z) − ỹ.</summary>
+    static long[] DrawnLabels(IForgetTerm term, Tensor labels, UnlearningBatch batch, int numClasses)
+    {
+        using var scope = NewDisposeScope();
+        long n = labels.shape[0];
+        var logits = arange(numClasses, dtype: ScalarType.Float64).unsqueeze(0).expand(n, numClasses).contiguous();
+        double lse = Math.Log(Enumerable.Range(0, numClasses).Sum(c => Math.Exp(c)));
+        return Flat(term.PerSample(logits, labels, batch)).Select(ce => (long)Math.Round(lse - ce)).ToArray();
+    }
+
+    [Fact]
+    public void Random_labels_are_redrawn_at_every_step_by_default_as_in_SalUn()
+    {
+        // SalUn's RL.py draws torch.randint(0, C, target.shape) for every forget batch. The forget batch carries its
+        // indices (as the Unlearner's batches do); the default must still re-draw, not keep one label per sample.
+        using var scope = NewDisposeScope();
+        const int n = 2000, c = 10, calls = 5;
+        var y = Y(Enumerable.Range(0, n).Select(i => (long)(i % c)).ToArray());
+        var batch = Batch() with { ForgetIndex = arange(n, dtype: ScalarType.Int64) };
+        var term = UnlearningObjectives.RandomLabels(c, seed: 4).Forget!;
+        var draws = Enumerable.Range(0, calls).Select(_ => DrawnLabels(term, y, batch, c)).ToArray();
+        var trueLabels = Flat(y.to_type(ScalarType.Float64)).Select(v => (long)v).ToArray();
+
+        // the labels are the successive draws of the term's seeded generator (stream 0 of the seed), uniform over all C
+        using (var reference = LossLab.Training.Seeds.Generator(4, 0))
+            for (int k = 0; k < calls; k++)
+                Assert.Equal(Flat(randint(0, c, [n], generator: reference, dtype: ScalarType.Int64).to_type(ScalarType.Float64)).Select(v => (long)v), draws[k]);
+        // a fixed draw would leave ≈ n/C samples at their true label in every call; re-drawing leaves ≈ n/Cᶜᵃˡˡˢ = 0.02
+        int alwaysTrue = Enumerable.Range(0, n).Count(i => draws.All(d => d[i] == trueLabels[i]));
+        Assert.InRange(alwaysTrue, 0, 2);
+        foreach (var d in draws) Assert.InRange(d.Where((v, i) => v == trueLabels[i]).Count(), 150, 250);   // ≈ n/C = 200 per call
+        // same seed, same labels; another seed, other labels
+        var again = UnlearningObjectives.RandomLabels(c, seed: 4).Forget!;
+        Assert.Equal(draws[0], DrawnLabels(again, y, batch, c));
+        var other = UnlearningObjectives.RandomLabels(c, seed: 5).Forget!;
+        Assert.NotEqual(draws[0], DrawnLabels(other, y, batch, c));
+        foreach (var t in new[] { term, again, other }) ((IDisposable)t).Dispose();
     }
 
     [Fact]
