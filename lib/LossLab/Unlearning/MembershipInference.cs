@@ -7,8 +7,11 @@ namespace LossLab.Unlearning;
 /// Membership-inference audits of an unlearned classifier.
 /// <para><b>MIA-efficacy</b> exactly as SalUn's evaluation (Fan et al. 2024, arXiv:2310.12508; code evaluation/SVC_MIA.py,
 /// after Unlearn-Sparse, Jia et al. 2023, arXiv:2304.04934): the feature is the true-class confidence pθ(y|x); an RBF SVC
-/// (C = 3, γ = "auto" = 1) is trained with shadow members = the first |D_test| samples of D_r (label 1) and shadow
-/// non-members = D_test (label 0); MIA-efficacy = 100 × the fraction of D_f predicted non-member. Higher = more forgotten.</para>
+/// (C = 3, γ = "auto" = 1) is trained with shadow members = min(|D_r|, |D_test|) samples of D_r (label 1) and shadow
+/// non-members = D_test (label 0); MIA-efficacy = 100 × the fraction of D_f predicted non-member. Higher = more forgotten.
+/// SalUn takes the first |D_test| samples of its (randomly ordered) CIFAR retain set; LossLab draws them uniformly without
+/// replacement from a seeded generator (<see cref="ShadowMemberIndices"/>), so that a class-sorted D_r (MNIST) does not give
+/// shadow members of the first few classes only.</para>
 /// <para><b>Loss-threshold MIA AUC</b> (Yeom et al. 2018, arXiv:1709.01604): members score −CE, the AUC of separating
 /// D_f (members) from D_test (non-members) over all thresholds; 0.5 means indistinguishable.</para>
 /// </summary>
@@ -37,14 +40,31 @@ public static class MembershipInference
         return nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None).data<double>().ToArray();
     }
 
-    /// <summary>SalUn's MIA-efficacy (percent) of <paramref name="model"/>.</summary>
-    public static double Efficacy(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset retain, TensorDataset test)
+    /// <summary>The positions in D_r of the shadow members: min(<paramref name="retainCount"/>, <paramref name="testCount"/>)
+    /// of [0, retainCount) drawn uniformly without replacement (Fisher–Yates on <see cref="LossLab.Training.Seeds.Random"/> of
+    /// <paramref name="seed"/>, stream <see cref="ShadowStream"/>), ascending. Same seed, same subset.</summary>
+    public static long[] ShadowMemberIndices(long retainCount, long testCount, long seed = 0)
+    {
+        if (retainCount < 1) throw new ArgumentOutOfRangeException(nameof(retainCount), retainCount, "retainCount must be at least 1.");
+        if (testCount < 1) throw new ArgumentOutOfRangeException(nameof(testCount), testCount, "testCount must be at least 1.");
+        var all = new long[checked((int)retainCount)];
+        for (int i = 0; i < all.Length; i++) all[i] = i;
+        RandomSampling.Shuffle(LossLab.Training.Seeds.Random(seed, ShadowStream), all);
+        return all.Take((int)Math.Min(retainCount, testCount)).Order().ToArray();
+    }
+
+    /// <summary>The stream of <see cref="LossLab.Training.Seeds.Random"/> that draws the shadow members.</summary>
+    public const long ShadowStream = 0x5AD0;
+
+    /// <summary>SalUn's MIA-efficacy (percent) of <paramref name="model"/>, with the shadow members drawn from
+    /// <paramref name="retain"/> by <see cref="ShadowMemberIndices"/> with <paramref name="seed"/>.</summary>
+    public static double Efficacy(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset retain, TensorDataset test, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(retain);
         ArgumentNullException.ThrowIfNull(test);
         if (retain.Count == 0) throw new ArgumentException("retain must hold at least one sample.", nameof(retain));
-        long shadow = Math.Min(retain.Count, test.Count);
-        using var shadowMembers = retain.Subset((IReadOnlyList<long>)Enumerable.Range(0, (int)shadow).Select(i => (long)i).ToArray());
+        if (test.Count == 0) throw new ArgumentException("test must hold at least one sample.", nameof(test));
+        using var shadowMembers = retain.Subset((IReadOnlyList<long>)ShadowMemberIndices(retain.Count, test.Count, seed));
         return EfficacyFromConfidences(TrueClassConfidence(model, shadowMembers), TrueClassConfidence(model, test),
             TrueClassConfidence(model, forget));
     }

@@ -13,12 +13,14 @@ public sealed record UnlearningMetrics(double ForgetAccuracy, double RetainAccur
     /// <summary>UA = 100 − FA.</summary>
     public double UnlearningAccuracy => 100 - ForgetAccuracy;
 
-    /// <summary>Evaluates <paramref name="model"/> on the three sets.</summary>
-    public static UnlearningMetrics Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset retain, TensorDataset test)
+    /// <summary>Evaluates <paramref name="model"/> on the three sets; <paramref name="seed"/> draws the MIA's shadow
+    /// members from the retain set (<see cref="MembershipInference.ShadowMemberIndices"/>).</summary>
+    public static UnlearningMetrics Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset retain, TensorDataset test,
+        long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         return new(ModelOutputs.AccuracyPercent(model, forget), ModelOutputs.AccuracyPercent(model, retain),
-            ModelOutputs.AccuracyPercent(model, test), MembershipInference.Efficacy(model, forget, retain, test),
+            ModelOutputs.AccuracyPercent(model, test), MembershipInference.Efficacy(model, forget, retain, test, seed),
             MembershipInference.LossAuc(model, forget, test));
     }
 

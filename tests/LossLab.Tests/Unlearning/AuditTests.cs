@@ -56,8 +56,76 @@ public class AuditTests
         Assert.Equal("target", Assert.Throws<ArgumentException>(() => MembershipInference.EfficacyFromConfidences(members, nonMembers, [])).ParamName);
     }
 
+    /// <summary>A classifier that records every input row it sees. Inputs are (class, set, index); logit 0 is
+    /// 0.1·class + set and the others 0, so the true-class confidence varies with class and set.</summary>
+    sealed class Recorder() : nn.Module<Tensor, Tensor>(nameof(Recorder))
+    {
+        public readonly List<double[]> Rows = [];
+        public override Tensor forward(Tensor x)
+        {
+            var v = x.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+            for (int i = 0; i < v.Length; i += 3) Rows.Add(v[i..(i + 3)]);
+            var first = x.narrow(1, 0, 1) * 0.1 + x.narrow(1, 1, 1);
+            return cat([first, zeros(x.shape[0], 9, dtype: x.dtype)], 1);
+        }
+    }
+
+    /// <summary>Class-sorted toy data: <paramref name="perClass"/> samples of each of 10 classes, in class order, with
+    /// features (class, set, index).</summary>
+    static TensorDataset Sorted(int perClass, int set, int[]? classes = null)
+    {
+        classes ??= Enumerable.Range(0, 10).ToArray();
+        var labels = classes.SelectMany(c => Enumerable.Repeat((long)c, perClass)).ToArray();
+        var x = labels.SelectMany((c, i) => new double[] { c, set, i }).ToArray();
+        return new TensorDataset(tensor(x, [labels.Length, 3], dtype: ScalarType.Float64), tensor(labels, dtype: ScalarType.Int64));
+    }
+
+    /// <summary>The (class, index) of the retain samples the MIA audit used as shadow members (set 0).</summary>
+    static (double Class, double Index)[] ShadowRows(Recorder model) =>
+        model.Rows.Where(r => r[1] == 0).Select(r => (r[0], r[2])).ToArray();
+
     [Fact]
-    public void Model_level_audit_uses_true_class_confidence_and_the_first_test_size_retain_samples()
+    public void MIA_shadow_members_are_a_random_subset_of_class_sorted_retain_data()
+    {
+        using var scope = NewDisposeScope();
+        using var retain = Sorted(100, 0);   // 1,000 samples, classes 0 … 9 in order
+        using var test = Sorted(30, 1);      // 300: the shadow set takes 300 retain samples
+        using var forget = Sorted(20, 2, [3]);
+        var model = new Recorder();
+        MembershipInference.Efficacy(model, forget, retain, test);
+        var shadow = ShadowRows(model);
+        Assert.Equal(300, shadow.Length);
+        Assert.Equal(300, shadow.Select(r => r.Index).Distinct().Count());
+        // "the first 300" would be classes 0, 1 and 2 only; a uniform draw holds every class about 30 times
+        var perClass = shadow.GroupBy(r => r.Class).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(10, perClass.Count);
+        Assert.All(perClass.Values, count => Assert.InRange(count, 12, 50));
+    }
+
+    [Fact]
+    public void MIA_shadow_members_are_reproducible_for_a_seed_and_differ_between_seeds()
+    {
+        using var scope = NewDisposeScope();
+        using var retain = Sorted(100, 0);
+        using var test = Sorted(30, 1);
+        using var forget = Sorted(20, 2, [3]);
+        (double, double)[] Shadow(long seed)
+        {
+            var model = new Recorder();
+            MembershipInference.Efficacy(model, forget, retain, test, seed);
+            return ShadowRows(model);
+        }
+        var a = Shadow(7);
+        Assert.Equal(a, Shadow(7));
+        Assert.NotEqual(a, Shadow(8));
+        Assert.Equal(MembershipInference.ShadowMemberIndices(1000, 300, 7).Select(i => (double)i), a.Select(r => r.Item2));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => (long)i), MembershipInference.ShadowMemberIndices(5, 9, 3));   // all of a small D_r
+        Assert.Equal("retainCount", Assert.Throws<ArgumentOutOfRangeException>(() => MembershipInference.ShadowMemberIndices(0, 3)).ParamName);
+        Assert.Equal("testCount", Assert.Throws<ArgumentOutOfRangeException>(() => MembershipInference.ShadowMemberIndices(3, 0)).ParamName);
+    }
+
+    [Fact]
+    public void Model_level_audit_uses_true_class_confidence_and_a_seeded_test_size_subset_of_the_retain_samples()
     {
         using var scope = NewDisposeScope();
         var model = Model();
@@ -67,7 +135,9 @@ public class AuditTests
         double[] Conf(double[][] xs, long[] ys) => xs.Select((x, i) => Softmax(Logits(x))[ys[i]]).ToArray();
         var conf = MembershipInference.TrueClassConfidence(model, retain);
         Assert.Equal(Conf(RetainX, RetainY), conf, (a, b) => Math.Abs(a - b) < 1e-12);
-        double expected = MembershipInference.EfficacyFromConfidences(Conf(RetainX[..2], RetainY[..2]),
+        var shadow = MembershipInference.ShadowMemberIndices(4, 2, seed: 0);
+        Assert.Equal(2, shadow.Length);
+        double expected = MembershipInference.EfficacyFromConfidences(Conf(shadow.Select(i => RetainX[i]).ToArray(), shadow.Select(i => RetainY[i]).ToArray()),
             Conf([[0.5, 0.5], [-0.2, 1.0]], [1, 0]), Conf(ForgetX, ForgetY));
         Assert.Equal(expected, MembershipInference.Efficacy(model, forget, retain, test));
         var losses = MembershipInference.Losses(model, forget);
