@@ -136,17 +136,14 @@ public sealed class Trainer
         while (Step < steps)
         {
             if (cancellationToken.IsCancellationRequested) return Result(TrainingStatus.Cancelled, clock);
-            double loss, gradNorm, lr;
+            (double Loss, double GradNorm, double Lr) step;
             using (NewDisposeScope())
             {
                 var (x, y) = batches(Step);
-                (loss, gradNorm, lr) = TrainStepCore(new Batch(x, y, Step, Epoch));
+                step = TrainStepCore(new Batch(x, y, Step, Epoch));
             }
-            if (!double.IsFinite(loss))
-                return Result(TrainingStatus.NonFinite, clock) with { NonFiniteStep = Step, NonFiniteLoss = loss };
-            lastFiniteLoss = loss;
-            History.AddStep(Epoch, loss, lr, gradNorm);
-            Step++;
+            if (Record(step, Epoch, clock) is { } stopped) return stopped;
+            var (loss, lr) = (step.Loss, step.Lr);
             bool evaluate = evaluateEvery > 0 ? Step % evaluateEvery == 0 || Step == steps : Step == steps;
             IReadOnlyDictionary<string, double>? metrics = null;
             if (evaluate && evaluations.Count > 0)
@@ -196,18 +193,15 @@ public sealed class Trainer
                 while (true)
                 {
                     if (cancellationToken.IsCancellationRequested) return Result(TrainingStatus.Cancelled, clock);
-                    double loss, gradNorm, lr;
+                    (double Loss, double GradNorm, double Lr) step;
                     using (NewDisposeScope())
                     {
                         if (!batches.MoveNext()) break;
                         var (x, y) = batches.Current;
-                        (loss, gradNorm, lr) = TrainStepCore(new Batch(x, y, Step, epoch));
+                        step = TrainStepCore(new Batch(x, y, Step, epoch));
                     }
-                    if (!double.IsFinite(loss))
-                        return Result(TrainingStatus.NonFinite, clock) with { NonFiniteStep = Step, NonFiniteLoss = loss };
-                    lastFiniteLoss = loss;
-                    History.AddStep(epoch, loss, lr, gradNorm);
-                    Step++;
+                    if (Record(step, epoch, clock) is { } stopped) return stopped;
+                    var (loss, lr) = (step.Loss, step.Lr);
                     stepInEpoch++;
                     if (Progress is not null && Step % ProgressEvery == 0 && stepInEpoch < batchesPerEpoch)
                         Progress.Report(Report(loss, lr, totalSteps, epoch, epochs, clock, firstStep, null));
@@ -245,6 +239,18 @@ public sealed class Trainer
         History.AddStep(Epoch, loss, lr, gradNorm);
         Step++;
         return loss;
+    }
+
+    /// <summary>Records a finished step of <paramref name="epoch"/> and advances the step counter; when its loss is not
+    /// finite, records nothing and returns the run's non-finite result instead.</summary>
+    TrainingResult? Record((double Loss, double GradNorm, double Lr) step, int epoch, Stopwatch clock)
+    {
+        if (!double.IsFinite(step.Loss))
+            return Result(TrainingStatus.NonFinite, clock) with { NonFiniteStep = Step, NonFiniteLoss = step.Loss };
+        lastFiniteLoss = step.Loss;
+        History.AddStep(epoch, step.Loss, step.Lr, step.GradNorm);
+        Step++;
+        return null;
     }
 
     (double Loss, double GradNorm, double Lr) TrainStepCore(Batch batch)

@@ -33,27 +33,22 @@ public class TorchCompatibleOptimizerTests
         };
     }
 
-    [Fact]
-    public void Adam_follows_the_bias_corrected_moment_rule_with_l2_in_the_gradient()
+    static void FollowsRule(Func<Parameter, torch.optim.Optimizer> optimizer, Func<double[], double[], int, double[]> rule)
     {
         var p = new QuadraticProblem();
-        using var opt = new AdamOptimizer([p.W], 0.05, 0.8, 0.95, 1e-6, weightDecay: 0.1);
-        var rule = AdamRule(0.05, 0.8, 0.95, 1e-6, l2: 0.1, decoupled: 0);
+        using var opt = optimizer(p.W);
         var w = (double[])QuadraticProblem.Start.Clone();
         var trace = p.Run(opt, Steps);
         for (var t = 1; t <= Steps; t++) { w = rule(w, QuadraticProblem.Gradient(w), t); QuadraticProblem.AssertClose(w, trace[t - 1]); }
     }
 
     [Fact]
-    public void AdamW_decays_the_weights_before_the_adam_step()
-    {
-        var p = new QuadraticProblem();
-        using var opt = new AdamWOptimizer([p.W], 0.05, 0.9, 0.999, 1e-8, weightDecay: 0.2);
-        var rule = AdamRule(0.05, 0.9, 0.999, 1e-8, l2: 0, decoupled: 0.2);
-        var w = (double[])QuadraticProblem.Start.Clone();
-        var trace = p.Run(opt, Steps);
-        for (var t = 1; t <= Steps; t++) { w = rule(w, QuadraticProblem.Gradient(w), t); QuadraticProblem.AssertClose(w, trace[t - 1]); }
-    }
+    public void Adam_follows_the_bias_corrected_moment_rule_with_l2_in_the_gradient() =>
+        FollowsRule(w => new AdamOptimizer([w], 0.05, 0.8, 0.95, 1e-6, weightDecay: 0.1), AdamRule(0.05, 0.8, 0.95, 1e-6, l2: 0.1, decoupled: 0));
+
+    [Fact]
+    public void AdamW_decays_the_weights_before_the_adam_step() =>
+        FollowsRule(w => new AdamWOptimizer([w], 0.05, 0.9, 0.999, 1e-8, weightDecay: 0.2), AdamRule(0.05, 0.9, 0.999, 1e-8, l2: 0, decoupled: 0.2));
 
     [Theory]
     [InlineData(0.0, 0.0, false)]
