@@ -10,7 +10,10 @@ namespace LossLab.Unlearning;
 /// changes the next layer's output by exactly W_{:,j}·h_j, so its removal error on inputs X is
 /// e_j(X) = mean_{x∈X} ‖W_{:,j} h_j(x)‖² = ‖W_{:,j}‖² · mean_{x∈X} h_j(x)². The forget-specific score is
 /// s_j = e_j(X_forget) / (e_j(X_reference) + ε): large when the unit carries the forget inputs and little else.
-/// Removing a unit sets its column of W to zero.
+/// Removing a unit is one of two operations: <see cref="Prune"/> only sets its column of W to zero (no reconstruction: the
+/// next layer's output loses W_{:,j}·h_j); <see cref="PruneAndRefit"/> also reconstructs, as ModHiFi's subset fidelity
+/// does, by re-fitting the next layer's weight and bias on the kept units by least squares so that its outputs on a
+/// subset of retain inputs match the unpruned model's.
 /// </summary>
 public static class UnitPruning
 {
@@ -49,7 +52,7 @@ public static class UnitPruning
     }
 
     /// <summary>Removes <paramref name="units"/> from the hidden layer read by <paramref name="nextWeight"/> (O, H) by
-    /// zeroing their columns in place.</summary>
+    /// zeroing their columns in place; nothing is re-fitted (for ModHiFi's reconstruction see <see cref="PruneAndRefit"/>).</summary>
     public static void Prune(Tensor nextWeight, IReadOnlyList<int> units)
     {
         ArgumentNullException.ThrowIfNull(nextWeight);
@@ -64,6 +67,56 @@ public static class UnitPruning
         using var _ = no_grad();
         var index = tensor(units.Select(u => (long)u).ToArray(), dtype: ScalarType.Int64, device: nextWeight.device);
         nextWeight.index_fill_(1, index, 0.0);
+    }
+
+    /// <summary>Removes <paramref name="units"/> and re-fits the next layer (weight W (O, H), bias b (O) or null) in place
+    /// by least squares on <paramref name="activations"/> H (n, H), the unpruned hidden layer's outputs on a subset of
+    /// retain inputs: with K the kept units and targets Y = H·Wᵀ + 1·bᵀ (the unpruned next-layer outputs),
+    /// [W'_K; b'] = argmin ‖[H_K 1]·[W'_Kᵀ; b'ᵀ] − Y‖²_F (minimum-norm solution through the pseudo-inverse, in float64;
+    /// without a bias the column of ones is left out), then W[:, K] = W'_K, W[:, pruned] = 0, b = b'. The other units'
+    /// activations do not depend on the pruned ones, so this reconstructs the next layer's output as well as any linear
+    /// map of the kept units can on these inputs.</summary>
+    /// <returns>The mean over the n inputs of ‖ΔY‖² after plain pruning (<see cref="Prune"/>) and after the re-fit.</returns>
+    public static (double PrunedError, double RefitError) PruneAndRefit(Tensor activations, Tensor nextWeight, Tensor? nextBias,
+        IReadOnlyList<int> units)
+    {
+        Check(activations, nextWeight);
+        ArgumentNullException.ThrowIfNull(units);
+        long width = nextWeight.shape[1], outputs = nextWeight.shape[0];
+        var bad = units.Where(u => u < 0 || u >= width).ToArray();
+        if (bad.Length > 0)
+            throw new ArgumentOutOfRangeException(nameof(units), $"units [{string.Join(", ", bad)}] lie outside [0, {width}) for nextWeight of shape {Guard.Shape(nextWeight)}.");
+        if (nextBias is not null)
+        {
+            Guard.Rank(nextBias, 1, nameof(nextBias));
+            if (nextBias.shape[0] != outputs)
+                throw new ArgumentException($"nextBias must have one entry per output of nextWeight (O, H): nextBias {Guard.Shape(nextBias)}, nextWeight {Guard.Shape(nextWeight)}.", nameof(nextBias));
+        }
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var h = activations.detach().to_type(ScalarType.Float64).cpu();
+        var w = nextWeight.detach().to_type(ScalarType.Float64).cpu();
+        long n = h.shape[0];
+        var target = h.matmul(w.t());                                                        // (n, O), bias cancels in ΔY
+        var pruned = units.Distinct().Select(u => (long)u).Order().ToArray();
+        var kept = Enumerable.Range(0, (int)width).Select(j => (long)j).Except(pruned).ToArray();
+        var keptIndex = tensor(kept, dtype: ScalarType.Int64);
+        var prunedW = w.clone();
+        if (pruned.Length > 0) prunedW.index_fill_(1, tensor(pruned, dtype: ScalarType.Int64), 0.0);
+        double prunedError = (target - h.matmul(prunedW.t())).square().sum().item<double>() / n;
+
+        var b = nextBias is null ? zeros(outputs, dtype: ScalarType.Float64) : nextBias.detach().to_type(ScalarType.Float64).cpu();
+        var y = target + b;                                                                  // the unpruned outputs
+        var x = h.index_select(1, keptIndex);                                                // (n, |K|)
+        if (nextBias is not null) x = cat([x, ones(n, 1, dtype: ScalarType.Float64)], 1);
+        var solution = linalg.pinv(x).matmul(y);                                             // (|K| (+1), O)
+        double refitError = (x.matmul(solution) - y).square().sum().item<double>() / n;
+
+        var refitW = zeros(outputs, width, dtype: ScalarType.Float64);
+        refitW.index_copy_(1, keptIndex, solution.narrow(0, 0, kept.Length).t());
+        nextWeight.copy_(refitW.to(nextWeight.dtype, nextWeight.device));
+        if (nextBias is not null) nextBias.copy_(solution[kept.Length].to(nextBias.dtype, nextBias.device));
+        return (prunedError, refitError);
     }
 
     static void Check(Tensor activations, Tensor nextWeight)
