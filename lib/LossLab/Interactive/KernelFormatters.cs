@@ -21,6 +21,7 @@ public static class KernelFormatters
     /// <summary>The kernel's formatting assembly, looked for among the loaded assemblies.</summary>
     public const string FormattingAssembly = "Microsoft.DotNet.Interactive.Formatting";
 
+    static readonly object Gate = new();
     static int registered;
 
     /// <summary>True once the formatters are registered with the kernel.</summary>
@@ -35,11 +36,15 @@ public static class KernelFormatters
         var register = assembly?.GetType("Microsoft.DotNet.Interactive.Formatting.Formatter")
             ?.GetMethod("Register", BindingFlags.Public | BindingFlags.Static, [typeof(Type), typeof(Action<object, TextWriter>), typeof(string)]);
         if (register is null) return false;
-        if (Interlocked.Exchange(ref registered, 1) == 1) return true;
-        register.Invoke(null, [typeof(GenericChart), (Action<object, TextWriter>)((o, w) => w.Write(ChartHtml((GenericChart)o))), "text/html"]);
-        register.Invoke(null, [typeof(Claims), (Action<object, TextWriter>)((o, w) => w.Write(ClaimsHtml((Claims)o))), "text/html"]);
-        register.Invoke(null, [typeof(Claims), (Action<object, TextWriter>)((o, w) => w.Write(o.ToString())), "text/plain"]);
-        return true;
+        lock (Gate)
+        {
+            if (Registered) return true;
+            register.Invoke(null, [typeof(GenericChart), (Action<object, TextWriter>)((o, w) => w.Write(ChartHtml((GenericChart)o))), "text/html"]);
+            register.Invoke(null, [typeof(Claims), (Action<object, TextWriter>)((o, w) => w.Write(ClaimsHtml((Claims)o))), "text/html"]);
+            register.Invoke(null, [typeof(Claims), (Action<object, TextWriter>)((o, w) => w.Write(o.ToString())), "text/plain"]);
+            Volatile.Write(ref registered, 1);
+            return true;
+        }
     }
 
     /// <summary>The chart as Plotly.NET.Interactive displays it: a <c>div</c> and the script that draws it.</summary>

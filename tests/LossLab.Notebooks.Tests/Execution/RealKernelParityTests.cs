@@ -103,7 +103,7 @@ public class RealKernelParityTests(ITestOutputHelper log)
             if (engineClaims.Count == 0) failures.Add($"{name}: the engine recorded no claims");
             if (!engineClaims.SequenceEqual(realClaims))
                 failures.Add($"{name}: claims differ.\n  engine: {Show(engineClaims)}\n  kernel: {Show(realClaims)}");
-            if (engineClaims.FirstOrDefault(c => c.Verdict != "not run") is { Id: not null } decided)
+            if (engineClaims.FirstOrDefault(c => c.Verdict != "not-run") is { Id: not null } decided)
                 failures.Add($"{name}: claim {decided.Id} was decided ({decided.Verdict}) at smoke scale");
             int engineCharts = Html(engine).Count(h => h.Contains("losslab-plotly", StringComparison.Ordinal));
             int realCharts = Html(real).Count(h => h.Contains("Plotly.newPlot", StringComparison.Ordinal));
