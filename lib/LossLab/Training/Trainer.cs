@@ -28,6 +28,7 @@ public sealed class Trainer
     readonly Parameter[] parameters;
     readonly List<Func<int, IReadOnlyDictionary<string, double>>> evaluations = [];
     readonly List<Action<Batch, double>> afterStep = [];
+    readonly List<Action<Batch>> afterBackward = [];
     Generator? shuffler;
     Tensor? epochStartState;   // the shuffling generator's state at the start of the current epoch
     double lastFiniteLoss = double.NaN;
@@ -102,6 +103,15 @@ public sealed class Trainer
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(metric);
         evaluations.Add(_ => new Dictionary<string, double> { [name] = metric() });
+        return this;
+    }
+
+    /// <summary>Adds an action run after the gradients of every step are computed and before they are clipped and applied,
+    /// under no_grad: a gradient mask (SalUn), a projection of the gradient, or a measurement of it.</summary>
+    public Trainer AddAfterBackward(Action<Batch> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        afterBackward.Add(action);
         return this;
     }
 
@@ -279,6 +289,9 @@ public sealed class Trainer
             if (!double.IsFinite(loss)) return (loss, double.NaN, lr);
             lossTensor.backward();
         }
+        if (afterBackward.Count > 0)
+            using (no_grad())
+                foreach (var action in afterBackward) action(batch);
         double gradNorm = Clipper?.Clip(parameters, batch.Step) ?? double.NaN;
         optimizer.step();
         if (afterStep.Count > 0)

@@ -11,9 +11,9 @@ namespace LossLab.Unlearning;
 /// step, run the hooks' <c>AfterStep</c>. The model is changed in place. A non-finite loss ends the run before that
 /// step's update (recorded in <see cref="UnlearningRun.NonFiniteStep"/>), as gradient ascent can diverge.
 /// </summary>
-/// <remarks>It is a loop of its own rather than <see cref="LossLab.Training.Trainer"/> because unlearning methods need two
-/// things a training step does not offer: a hook after the optimizer step (SalUn keeps masked-out weights at θ₀) and
-/// objectives that write their own gradients (gradient projection); and each step draws from two data sets.</remarks>
+/// <remarks>The steps are <see cref="Training.Trainer"/>'s (<see cref="Training.Trainer.FitSteps"/>): each step's source draws
+/// the forget and the retain mini-batch, the method's objective runs as a <see cref="Training.IGradientObjective"/>, and
+/// the hooks run as the trainer's after-backward and after-step actions (under no_grad).</remarks>
 public static class Unlearner
 {
     /// <summary>Runs <paramref name="objective"/> on <paramref name="model"/> for <c>options.Steps</c> steps.</summary>
@@ -47,43 +47,48 @@ public static class Unlearner
         using var forgetStream = new IndexStream(forget.Count, options.ForgetBatchSize, options.Seed, stream: 101);
         using var retainStream = new IndexStream(retain.Count, options.RetainBatchSize, options.Seed, stream: 102);
         foreach (var hook in hooks) hook.Begin(model);
-        model.train();
-        for (int step = 0; step < options.Steps; step++)
+        UnlearningBatch current = default!;
+        var trainer = new Training.Trainer(model, optimizer, new StepObjective(objective, model, () => current));
+        trainer.AddAfterBackward(_ => { foreach (var hook in hooks) hook.AfterBackward(model, current); });
+        trainer.AddAfterStep((b, value) =>
         {
-            using var scope = NewDisposeScope();
+            foreach (var hook in hooks) hook.AfterStep(model, current);
+            losses.Add(value);
+            onStep?.Invoke((int)b.Step, model);
+        });
+        var result = trainer.FitSteps(step =>
+        {
             var fi = forgetStream.Next().to(forget.Features.device);
             var ri = retainStream.Next().to(retain.Features.device);
-            var batch = new UnlearningBatch(forget.Features.index_select(0, fi), forget.Labels.index_select(0, fi),
-                retain.Features.index_select(0, ri), retain.Labels.index_select(0, ri), step, fi);
-            optimizer.zero_grad();
-            Tensor loss;
-            double value;
-            if (objective is IGradientObjective gradientObjective)
-            {
-                loss = gradientObjective.Backward(model, batch);
-                value = loss.to_type(ScalarType.Float64).item<double>();
-            }
-            else
-            {
-                loss = objective.Loss(model, batch);
-                if (loss.numel() != 1) throw new InvalidOperationException($"{objective.Name} returned a loss of shape {Guard.Shape(loss)}; a scalar is required.");
-                value = loss.detach().to_type(ScalarType.Float64).item<double>();
-                if (double.IsFinite(value)) loss.backward();
-            }
-            if (!double.IsFinite(value))
-            {
-                nonFiniteStep = step;   // stop before stepping: the parameters are those that gave the last finite loss and one more step
-                break;
-            }
-            foreach (var hook in hooks) hook.AfterBackward(model, batch);
-            optimizer.step();
-            foreach (var hook in hooks) hook.AfterStep(model, batch);
-            losses.Add(value);
-            onStep?.Invoke(step, model);
-        }
+            current = new UnlearningBatch(forget.Features.index_select(0, fi), forget.Labels.index_select(0, fi),
+                retain.Features.index_select(0, ri), retain.Labels.index_select(0, ri), (int)step, fi);
+            return (current.ForgetX, current.ForgetY);
+        }, options.Steps);
+        // stopped before stepping: the parameters are those that gave the last finite loss and one more step
+        if (result.Status == Training.TrainingStatus.NonFinite) nonFiniteStep = (int)result.NonFiniteStep!.Value;
         model.eval();
         watch.Stop();
         return new UnlearningRun(objective.Name, losses, watch.Elapsed, nonFiniteStep);
+    }
+
+    /// <summary>An unlearning objective as one trainer step: the gradients of the current forget/retain batch, written by
+    /// the method itself or back-propagated from its loss; the value recorded is the loss in float64.</summary>
+    sealed class StepObjective(IUnlearningObjective objective, nn.Module<Tensor, Tensor> model, Func<UnlearningBatch> current)
+        : Training.IGradientObjective
+    {
+        public Tensor Loss(Training.Batch batch) => objective.Loss(model, current());
+
+        public double Backward(Training.Batch batch)
+        {
+            var b = current();
+            if (objective is IGradientObjective writesGradients)
+                return writesGradients.Backward(model, b).to_type(ScalarType.Float64).item<double>();
+            var loss = objective.Loss(model, b);
+            if (loss.numel() != 1) throw new InvalidOperationException($"{objective.Name} returned a loss of shape {Guard.Shape(loss)}; a scalar is required.");
+            double value = loss.detach().to_type(ScalarType.Float64).item<double>();
+            if (double.IsFinite(value)) loss.backward();
+            return value;
+        }
     }
 
     /// <summary>Retrain, the oracle: fine-tune a freshly initialised <paramref name="freshModel"/> on D_r alone for

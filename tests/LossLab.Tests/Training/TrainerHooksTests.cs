@@ -146,4 +146,43 @@ public class TrainerHooksTests
         Assert.True(MaxDifference(hand, model) < 1e-6, $"max |Δθ| {MaxDifference(hand, model)}");
         for (int i = 0; i < steps; i++) Assert.Equal(handLosses[i], trainer.History.Losses[i], 6);
     }
+
+    [Fact]
+    public void An_after_backward_action_masks_gradients_before_the_update_as_the_hand_loop_does()
+    {
+        const int steps = 10;
+        static void Mask(nn.Module model)
+        {
+            var w = model.parameters().First();
+            using var keep = torch.zeros_like(w);
+            keep.index_fill_(0, torch.tensor(new long[] { 0, 2 }), 1.0);
+            w.grad!.mul_(keep);
+        }
+        using var hand = NewModel(8);
+        using (var opt = Optimizers.SGD(hand.parameters(), 0.1, momentum: 0.5))
+            for (long s = 0; s < steps; s++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var (x, y) = BatchFor(s);
+                opt.zero_grad();
+                nn.functional.cross_entropy(hand.forward(x), y).backward();
+                using (torch.no_grad()) Mask(hand);
+                opt.step();
+            }
+
+        using var model = NewModel(8);
+        using var optimizer = Optimizers.SGD(model.parameters(), 0.1, momentum: 0.5);
+        using var before = model.parameters().First().detach().clone();
+        new Trainer(model, optimizer, b => nn.functional.cross_entropy(model.forward(b.Inputs), b.Targets))
+            .AddAfterBackward(_ => Mask(model))
+            .FitSteps(BatchFor, steps);
+
+        Assert.Equal(0.0, MaxDifference(hand, model));
+        using var moved = (model.parameters().First() - before).abs().sum(1);
+        var rows = moved.data<float>().ToArray();
+        Assert.True(rows[0] > 0 && rows[2] > 0, "the unmasked rows move");
+        Assert.Equal(0f, rows[1]);                 // masked rows never move
+        Assert.Equal(0f, rows[3]);
+    }
 }
+
