@@ -40,9 +40,10 @@ public sealed class MethodComparison<TRun>
     public IReadOnlyList<int> Seeds { get; }
 
     /// <summary>Runs every method with every seed (seeds outer): fixes the seed, then calls <paramref name="run"/> with the
-    /// method and the seed. <paramref name="progress"/> receives the number of runs done, the total, and the last run's
-    /// method, seed and seconds.</summary>
-    public MethodComparison<TRun> Run(Func<string, int, TRun> run, IProgress<(int Done, int Total, string Method, int Seed, double Seconds)>? progress = null)
+    /// method and the seed. <paramref name="onRun"/> is called on the same thread right after each run with the number of
+    /// runs done, the total, and the run's method, seed and seconds (synchronously: unlike an <see cref="IProgress{T}"/>,
+    /// whose reports may arrive after the comparison has returned, the last report comes before <c>Run</c> returns).</summary>
+    public MethodComparison<TRun> Run(Func<string, int, TRun> run, Action<(int Done, int Total, string Method, int Seed, double Seconds)>? onRun = null)
     {
         ArgumentNullException.ThrowIfNull(run);
         int done = 0, total = Methods.Count * Seeds.Count;
@@ -55,7 +56,7 @@ public sealed class MethodComparison<TRun>
                 if (result is null) throw new InvalidOperationException($"The run of '{method}' with seed {seed} returned nothing.");
                 runs[(method, seed)] = result;
                 seconds[(method, seed)] = clock.Elapsed.TotalSeconds;
-                progress?.Report((++done, total, method, seed, clock.Elapsed.TotalSeconds));
+                onRun?.Invoke((++done, total, method, seed, clock.Elapsed.TotalSeconds));
             }
         return this;
     }

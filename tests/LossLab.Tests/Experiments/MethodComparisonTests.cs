@@ -64,4 +64,13 @@ public class MethodComparisonTests
         Assert.Contains("Run has not been called", Assert.Throws<KeyNotFoundException>(() => empty["a", 1]).Message);
         Assert.Contains("No run of 'z'", Assert.Throws<KeyNotFoundException>(() => Toy()["z", 1]).Message);
     }
+
+    [Fact]
+    public void Each_run_is_reported_synchronously_before_Run_returns()
+    {
+        var reports = new List<(int Done, int Total, string Method, int Seed)>();
+        var c = new MethodComparison<int>(["x", "y"], [7, 8]).Run((m, s) => s, r => reports.Add((r.Done, r.Total, r.Method, r.Seed)));
+        Assert.Equal(new[] { (1, 4, "x", 7), (2, 4, "y", 7), (3, 4, "x", 8), (4, 4, "y", 8) }, reports);
+    }
 }
+
