@@ -28,7 +28,7 @@ public sealed record RunOptions
     public Action<string, string>? OnStream { get; init; }
 
     /// <summary>The scales a run may have.</summary>
-    public static readonly IReadOnlyList<string> Scales = ["smoke", "default", "paper"];
+    public static IReadOnlyList<string> Scales => LossLab.Experiments.RunScales.Names;
 }
 
 /// <summary>A progress event: <paramref name="Cell"/> of <paramref name="Cells"/> code cells (0 when the notebook starts).</summary>

@@ -89,14 +89,13 @@ public sealed record ClaimRecord(
 /// </summary>
 public sealed class Claims
 {
-    static readonly string[] ScaleOrder = ["smoke", "default", "paper"];
     const string SmokeReason = "smoke scale only shows that the notebook runs; it decides no claim";
     readonly List<ClaimRecord> records = [];
 
     /// <summary>Starts an empty list of claims for a run at <paramref name="scale"/> (smoke, default or paper).</summary>
     public Claims(string scale)
     {
-        if (Array.IndexOf(ScaleOrder, scale) < 0)
+        if (!RunScales.TryParse(scale, out _))
             throw new ArgumentOutOfRangeException(nameof(scale), scale, "scale must be smoke, default or paper.");
         Scale = scale;
     }
@@ -312,10 +311,10 @@ public sealed class Claims
 
     (Verdict, string?) Gate(string needs, (bool Beaten, string Reason)? baseline, Verdict decided, string? why)
     {
-        int need = Array.IndexOf(ScaleOrder, needs);
-        if (need < 0) throw new ArgumentOutOfRangeException(nameof(needs), needs, "needs must be smoke, default or paper.");
-        if (Scale == "smoke") return (Verdict.NotRun, SmokeReason);
-        if (Array.IndexOf(ScaleOrder, Scale) < need) return (Verdict.NotRun, $"needs the {needs} scale");
+        if (!RunScales.TryParse(needs, out var need)) throw new ArgumentOutOfRangeException(nameof(needs), needs, "needs must be smoke, default or paper.");
+        var scale = RunScales.Parse(Scale);
+        if (scale == RunScale.Smoke) return (Verdict.NotRun, SmokeReason);
+        if (scale < need) return (Verdict.NotRun, $"needs the {needs} scale");
         // The verdict of a decided effect claim is a pure function of its interval, so a claim about a model that did
         // not beat its baseline is not judged at all.
         if (baseline is { Beaten: false } b) return (Verdict.NotRun, "not judged: " + b.Reason);

@@ -14,8 +14,7 @@ namespace LossLab.Experiments;
 /// <typeparam name="TRun">What one run returns.</typeparam>
 public sealed class MethodComparison<TRun>
 {
-    readonly Dictionary<(string Method, int Seed), TRun> runs = [];
-    readonly Dictionary<(string Method, int Seed), double> seconds = [];
+    readonly Dictionary<(string Method, int Seed), (TRun Run, double Seconds)> runs = [];
 
     /// <summary>A comparison of <paramref name="methods"/> over <paramref name="seeds"/>.</summary>
     /// <exception cref="ArgumentException">No method or seed, a repeated name or seed, or a blank name.</exception>
@@ -54,8 +53,7 @@ public sealed class MethodComparison<TRun>
                 Training.Seeds.Fix(seed);
                 var result = run(method, seed);
                 if (result is null) throw new InvalidOperationException($"The run of '{method}' with seed {seed} returned nothing.");
-                runs[(method, seed)] = result;
-                seconds[(method, seed)] = clock.Elapsed.TotalSeconds;
+                runs[(method, seed)] = (result, clock.Elapsed.TotalSeconds);
                 onRun?.Invoke((++done, total, method, seed, clock.Elapsed.TotalSeconds));
             }
         return this;
@@ -63,12 +61,14 @@ public sealed class MethodComparison<TRun>
 
     /// <summary>The run of <paramref name="method"/> with <paramref name="seed"/>.</summary>
     /// <exception cref="KeyNotFoundException">That run has not been made; the message names what has.</exception>
-    public TRun this[string method, int seed] => runs.TryGetValue((method, seed), out var r) ? r
-        : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}: methods [{string.Join(", ", Methods)}], seeds [{string.Join(", ", Seeds)}]" +
-            (runs.Count == 0 ? "; Run has not been called." : "."));
+    public TRun this[string method, int seed] => Entry(method, seed).Run;
 
     /// <summary>Seconds each run took.</summary>
-    public double Seconds(string method, int seed) => runs.ContainsKey((method, seed)) ? seconds[(method, seed)] : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}.");
+    public double Seconds(string method, int seed) => Entry(method, seed).Seconds;
+
+    (TRun Run, double Seconds) Entry(string method, int seed) => runs.TryGetValue((method, seed), out var r) ? r
+        : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}: methods [{string.Join(", ", Methods)}], seeds [{string.Join(", ", Seeds)}]" +
+            (runs.Count == 0 ? "; Run has not been called." : "."));
 
     /// <summary>Every run of <paramref name="method"/>, in seed order.</summary>
     public IReadOnlyList<TRun> RunsOf(string method) => Seeds.Select(s => this[method, s]).ToArray();

@@ -23,13 +23,21 @@ public static class RunScales
 
     /// <summary>Parses <c>smoke</c>, <c>default</c> or <c>paper</c> (exactly, lower case, as <c>--scale</c> takes them).</summary>
     /// <exception cref="ArgumentException">Any other text, named in the message: a typo must not run as another scale.</exception>
-    public static RunScale Parse(string scale) => scale switch
+    public static RunScale Parse(string scale) => TryParse(scale, out var parsed) ? parsed
+        : throw new ArgumentException($"Scale = \"{scale}\": the scale must be \"smoke\", \"default\" or \"paper\".", nameof(scale));
+
+    /// <summary>Parses <paramref name="scale"/> as <see cref="Parse"/> does; false for any other text.</summary>
+    public static bool TryParse(string? scale, out RunScale parsed)
     {
-        "smoke" => RunScale.Smoke,
-        "default" => RunScale.Default,
-        "paper" => RunScale.Paper,
-        _ => throw new ArgumentException($"Scale = \"{scale}\": the scale must be \"smoke\", \"default\" or \"paper\".", nameof(scale)),
-    };
+        (bool ok, parsed) = scale switch
+        {
+            "smoke" => (true, RunScale.Smoke),
+            "default" => (true, RunScale.Default),
+            "paper" => (true, RunScale.Paper),
+            _ => (false, default),
+        };
+        return ok;
+    }
 
     /// <summary>The name of <paramref name="scale"/> as <see cref="Parse"/> reads it.</summary>
     public static string Name(this RunScale scale) => scale switch

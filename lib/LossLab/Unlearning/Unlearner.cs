@@ -41,7 +41,6 @@ public static class Unlearner
 
         var watch = Stopwatch.StartNew();
         int? nonFiniteStep = null;
-        var losses = new List<double>(options.Steps);
         var parameters = model.parameters().Where(p => p.requires_grad).ToArray();
         using var optimizer = new Optim.SgdOptimizer(parameters, options.LearningRate, options.Momentum, weightDecay: options.WeightDecay);
         using var forgetStream = new IndexStream(forget.Count, options.ForgetBatchSize, options.Seed, stream: 101);
@@ -50,10 +49,9 @@ public static class Unlearner
         UnlearningBatch current = default!;
         var trainer = new Training.Trainer(model, optimizer, new StepObjective(objective, model, () => current));
         trainer.AddAfterBackward(_ => { foreach (var hook in hooks) hook.AfterBackward(model, current); });
-        trainer.AddAfterStep((b, value) =>
+        trainer.AddAfterStep((b, _) =>
         {
             foreach (var hook in hooks) hook.AfterStep(model, current);
-            losses.Add(value);
             onStep?.Invoke((int)b.Step, model);
         });
         var result = trainer.FitSteps(step =>
@@ -68,7 +66,7 @@ public static class Unlearner
         if (result.Status == Training.TrainingStatus.NonFinite) nonFiniteStep = (int)result.NonFiniteStep!.Value;
         model.eval();
         watch.Stop();
-        return new UnlearningRun(objective.Name, losses, watch.Elapsed, nonFiniteStep);
+        return new UnlearningRun(objective.Name, trainer.History.Losses.ToList(), watch.Elapsed, nonFiniteStep);
     }
 
     /// <summary>An unlearning objective as one trainer step: the gradients of the current forget/retain batch, written by
