@@ -50,7 +50,7 @@ public static class IpynbFormat
                 var (kernel, code) = CellKernelResolver.Resolve(type, source, cell["metadata"] as JsonObject, defaultKernel);
                 cells.Add(new NotebookCell(cell, kernel, code));
             }
-            return new NotebookDocument(json, cells, DetectIndent(text), text.EndsWith('\n'));
+            return new NotebookDocument(json, cells, DetectIndent(text), text.EndsWith('\n')) { NewLine = DetectNewLine(text) };
         }
         catch (InvalidOperationException e)
         {
@@ -58,7 +58,8 @@ public static class IpynbFormat
         }
     }
 
-    /// <summary>The notebook as .ipynb text, in the layout it was read with (new notebooks: 1-space indent, final newline).</summary>
+    /// <summary>The notebook as .ipynb text, in the layout it was read with (indent, line ending, final newline; new
+    /// notebooks: 1-space indent, \n, final newline), so that a file read and written unedited keeps every byte.</summary>
     public static string Write(NotebookDocument document)
     {
         var cells = new JsonArray();
@@ -71,7 +72,9 @@ public static class IpynbFormat
         if (old is JsonArray oldArray) oldArray.Clear();
         JsonText.SetSorted(document.Json, "cells", cells);
         var text = JsonText.Write(document.Json, document.Indent);
-        return document.FinalNewline ? text + "\n" : text;
+        if (document.FinalNewline) text += "\n";
+        // JSON strings escape their line breaks, so every raw '\n' is layout.
+        return document.NewLine == "\n" ? text : text.Replace("\n", document.NewLine, StringComparison.Ordinal);
     }
 
     /// <summary>Writes the notebook to <paramref name="path"/> atomically (a temporary file in the same folder, then a rename),
@@ -81,6 +84,13 @@ public static class IpynbFormat
         var full = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
         LossLab.Training.AtomicFile.WriteAllText(full, Write(document));
+    }
+
+    /// <summary>The file's line ending: "\r\n" when its first line ends so (files saved on Windows), else "\n".</summary>
+    internal static string DetectNewLine(string text)
+    {
+        int nl = text.IndexOf('\n');
+        return nl > 0 && text[nl - 1] == '\r' ? "\r\n" : "\n";
     }
 
     static int DetectIndent(string text)

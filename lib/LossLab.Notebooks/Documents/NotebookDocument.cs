@@ -25,6 +25,15 @@ public sealed class NotebookDocument
     /// <summary>Spaces per indent level when written (1 for Polyglot and VS Code files).</summary>
     public int Indent { get; set; }
 
+    /// <summary>The line ending of the written file: "\n", or "\r\n" for a file read with Windows line endings.</summary>
+    public string NewLine
+    {
+        get => newLine;
+        set => newLine = value is "\n" or "\r\n" ? value : throw new ArgumentException($"The line ending must be \"\\n\" or \"\\r\\n\", not {System.Text.Json.JsonSerializer.Serialize(value)}.", nameof(value));
+    }
+
+    string newLine = "\n";
+
     /// <summary>Whether the written file ends with a newline.</summary>
     public bool FinalNewline { get; set; }
 

@@ -15,4 +15,14 @@ public static class NotebookFile
         if (path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) return IpynbFormat.Read(path);
         throw new NotebookFormatException(path, "not a notebook: the extension must be .ipynb or .dib.");
     }
+
+    /// <summary>Writes <paramref name="document"/> to <paramref name="path"/> in the format its extension names (.ipynb or .dib;
+    /// .dib keeps no outputs), atomically.</summary>
+    public static void Save(NotebookDocument document, string path)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (path.EndsWith(".dib", StringComparison.OrdinalIgnoreCase)) DibFormat.Save(document, path);
+        else if (path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) IpynbFormat.Save(document, path);
+        else throw new ArgumentException($"'{path}' is not a notebook path: the extension must be .ipynb or .dib.", nameof(path));
+    }
 }

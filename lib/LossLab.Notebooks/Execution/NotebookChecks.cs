@@ -20,7 +20,9 @@ public static class NotebookChecks
         if (meta["kernelspec"]?["name"]?.GetValue<string>() != ".net-csharp") problems.Add("metadata.kernelspec.name is not \".net-csharp\".");
         if (meta["polyglot_notebook"]?["kernelInfo"]?["defaultKernelName"]?.GetValue<string>() != "csharp")
             problems.Add("metadata.polyglot_notebook.kernelInfo.defaultKernelName is not \"csharp\".");
-        if (meta["language_info"]?["name"] is JsonNode li && li.GetValue<string>() != "C#") problems.Add("metadata.language_info.name is not \"C#\".");
+        // "C#" is what the kernel reports and Polyglot wrote until 2023; current Polyglot saves "polyglot-notebook".
+        if (meta["language_info"]?["name"] is JsonNode li && li.GetValue<string>() is not ("C#" or "polyglot-notebook"))
+            problems.Add($"metadata.language_info.name is \"{li.GetValue<string>()}\", not \"C#\" or \"polyglot-notebook\" (a VS Code Jupyter extension may leave \"python\").");
         if (document.NbFormatMinor < 5) problems.Add($"nbformat_minor is {document.NbFormatMinor}; Polyglot writes 4.5 with cell ids.");
         for (int i = 0; i < document.Cells.Count; i++)
         {

@@ -44,6 +44,7 @@ public static class NotebookRunner
         var document = NotebookFile.Read(options.InputPath);
         RefuseForeignKernel(document, options.InputPath);
         document.NormalizeForPolyglot();
+        JsonText.SetSorted(document.Metadata, "language_info", CSharpKernel.LanguageInfo());   // as nbclient writes the kernel's
         var bound = ParameterInjector.Inject(document, WithScale(document, options));
         var scale = EffectiveScale(document, bound);
         if (scale is not null && !RunOptions.Scales.Contains(scale))

@@ -70,6 +70,21 @@ public sealed class CSharpKernel
         ApplyTorchThreads();
     }
 
+    /// <summary>
+    /// The <c>language_info</c> this kernel reports, in the shape of dotnet-interactive's kernel_info reply (which nbclient
+    /// and papermill write into an executed notebook in place of the stored one): file extension, MIME type, name "C#",
+    /// Pygments lexer, and the C# version the kernel compiles (dotnet-interactive 1.0.712001 says "13.0"; this engine
+    /// compiles the latest C# of its Roslyn).
+    /// </summary>
+    public static JsonObject LanguageInfo() => new()
+    {
+        ["file_extension"] = ".cs",
+        ["mimetype"] = "text/x-csharp",
+        ["name"] = "C#",
+        ["pygments_lexer"] = "csharp",
+        ["version"] = LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString(),
+    };
+
     /// <summary>The notebook's folder, where cells run.</summary>
     public string WorkingDirectory { get; }
 
