@@ -47,7 +47,8 @@ public sealed class CSharpKernel
     static readonly SemaphoreSlim CellGate = new(1, 1);
     static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
-    readonly ScriptOptions options;
+    ScriptOptions options;
+    readonly NuGetRestore nuget = new();
     readonly CellThread cellThread = new("LossLab cell thread");
     ScriptState<object>? state;
 
@@ -110,6 +111,11 @@ public sealed class CSharpKernel
             var error = new CellError("MagicCommandError", message, directives.Errors.Select(e => $"{cellName}({e.Line}): {e.Message}").ToList());
             collector.AddRaw(CellOutputs.Error(error.Name, error.Value, error.Traceback));
             return new CellRun(collector.Outputs, stopwatch.Elapsed, error);
+        }
+        if (await RestorePackages(directives, cellName, collector, cancellationToken).ConfigureAwait(false) is { } restoreError)
+        {
+            collector.AddRaw(CellOutputs.Error(restoreError.Name, restoreError.Value, restoreError.Traceback));
+            return new CellRun(collector.Outputs, stopwatch.Elapsed, restoreError);
         }
 
         await CellGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -177,6 +183,40 @@ public sealed class CSharpKernel
             collector.AddRaw(CellOutputs.DisplayData([new(Formatter.PlainText, $"Wall time: {stopwatch.Elapsed.TotalMilliseconds:0.####}ms")]));
         if (failure is not null) collector.AddRaw(CellOutputs.Error(failure.Name, failure.Value, failure.Traceback));
         return new CellRun(collector.Outputs, stopwatch.Elapsed, failure);
+    }
+
+    /// <summary>The packages restored for this kernel's notebook so far.</summary>
+    public IReadOnlyDictionary<string, RestoredPackage> RestoredPackages => nuget.Restored;
+
+    /// <summary>Adds the cell's <c>#i</c> sources, restores its <c>#r "nuget:"</c> packages and references their assemblies;
+    /// shows "Installed Packages" as .NET Interactive does. Returns the error of the first package that cannot be restored.</summary>
+    async Task<CellError?> RestorePackages(DirectiveResult directives, string cellName, CellOutputCollector collector, CancellationToken cancellationToken)
+    {
+        foreach (var source in directives.Sources) nuget.AddSource(source, WorkingDirectory);
+        if (directives.Packages.Count == 0) return null;
+        var installed = new List<RestoredPackage>();
+        foreach (var request in directives.Packages)
+        {
+            bool known = nuget.Restored.ContainsKey(request.Name);
+            RestoredPackage package;
+            try { package = await nuget.RestoreAsync(request.Name, request.Version, cancellationToken).ConfigureAwait(false); }
+            catch (NuGetRestoreException e)
+            {
+                var message = $"#r \"nuget: {request.Name}{(request.Version is null ? "" : ", " + request.Version)}\": {e.Message}";
+                return new CellError("NuGetRestoreError", message, [$"{cellName}({request.Line}): {message}"]);
+            }
+            if (!known)
+            {
+                options = options.AddReferences(package.Assemblies.Select(a => MetadataReference.CreateFromFile(a)));
+                installed.Add(package);
+            }
+        }
+        if (installed.Count > 0)
+        {
+            var items = string.Concat(installed.Select(p => $"<li><span>{HtmlTable.Escape(p.Name)}, {HtmlTable.Escape(p.Version)}</span></li>"));
+            collector.Add(new MimeBundle().Set(Formatter.Html, $"<div><div></div><div></div><div><strong>Installed Packages</strong><ul>{items}</ul></div></div>"));
+        }
+        return null;
     }
 
     CellError FromException(Exception exception)

@@ -5,11 +5,22 @@ namespace LossLab.Notebooks.Kernel;
 
 /// <summary>What the directive pass found in a cell: the code Roslyn compiles (directives it handles turned into comments,
 /// so every line keeps its number), whether <c>#!time</c> was asked for, and the errors with their line numbers.</summary>
-public sealed record DirectiveResult(string Code, bool Time, IReadOnlyList<(int Line, string Message)> Errors);
+public sealed record DirectiveResult(string Code, bool Time, IReadOnlyList<(int Line, string Message)> Errors)
+{
+    /// <summary>The <c>#r "nuget: …"</c> requests for packages the engine does not ship, in order (to restore).</summary>
+    public IReadOnlyList<NuGetRequest> Packages { get; init; } = [];
+
+    /// <summary>The sources of <c>#i "nuget: SOURCE"</c> lines, in order.</summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+}
+
+/// <summary>A <c>#r "nuget: Name[, Version]"</c> line: its number, the package and the version asked for (null: the newest).</summary>
+public sealed record NuGetRequest(int Line, string Name, string? Version);
 
 /// <summary>
 /// Handles Polyglot's magic commands before Roslyn sees a cell: <c>#r "nuget: Name, Version"</c> (satisfied by
-/// <see cref="ShippedPackages"/> or a clear error), <c>#r "path.dll"</c> (an assembly the engine already loaded is reused,
+/// <see cref="ShippedPackages"/>, or a clear error for an incompatible version of a shipped package; any other package is
+/// returned for <see cref="NuGetRestore"/>), <c>#i "nuget: SOURCE"</c> (a package source for later restores), <c>#r "path.dll"</c> (an assembly the engine already loaded is reused,
 /// so types stay identical; a missing file is an error naming the resolved path), <c>#!time</c>, and any other
 /// <c>#!</c> magic (an error: LossLab runs C# only).
 /// </summary>
@@ -21,7 +32,7 @@ public static partial class Directives
     [GeneratedRegex("""^\s*#r\s+"([^"]+)"\s*;?\s*$""")]
     private static partial Regex PathReference();
 
-    [GeneratedRegex("""^\s*#i\s+"([^"]*)"\s*$""")]
+    [GeneratedRegex("""^\s*#i\s+"([^"]*)"\s*;?\s*$""")]
     private static partial Regex Include();
 
     [GeneratedRegex("""^#!(\S+)""")]
@@ -38,6 +49,8 @@ public static partial class Directives
         var lines = code.Split('\n');
         var errors = new List<(int, string)>();
         bool time = false;
+        var packages = new List<NuGetRequest>();
+        var sources = new List<string>();
         var sb = new StringBuilder(code.Length + 16);
         for (int i = 0; i < lines.Length; i++)
         {
@@ -47,9 +60,15 @@ public static partial class Directives
             Match m;
             if ((m = NugetReference().Match(bare)).Success)
             {
-                var error = ShippedPackages.Check(m.Groups[1].Value.Trim(), m.Groups[2].Success ? m.Groups[2].Value.Trim() : null);
-                if (error is null) replacement = "// " + bare.TrimStart();
-                else errors.Add((i + 1, $"#r \"nuget: {m.Groups[1].Value.Trim()}\": {error}"));
+                var name = m.Groups[1].Value.Trim();
+                var version = m.Groups[2].Success && m.Groups[2].Value.Trim().Length > 0 ? m.Groups[2].Value.Trim() : null;
+                if (!ShippedPackages.Covers(name))
+                {
+                    packages.Add(new NuGetRequest(i + 1, name, version));
+                    replacement = "// " + bare.TrimStart();
+                }
+                else if (ShippedPackages.Check(name, version) is { } error) errors.Add((i + 1, $"#r \"nuget: {name}\": {error}"));
+                else replacement = "// " + bare.TrimStart();
             }
             else if ((m = PathReference().Match(bare)).Success)
             {
@@ -66,7 +85,13 @@ public static partial class Directives
             }
             else if ((m = Include().Match(bare)).Success)
             {
-                errors.Add((i + 1, $"#i \"{m.Groups[1].Value}\": package sources are not supported; LossLab's engine only uses the packages it ships."));
+                var include = m.Groups[1].Value;
+                if (include.TrimStart().StartsWith("nuget:", StringComparison.OrdinalIgnoreCase) && include.TrimStart()[6..].Trim() is { Length: > 0 } source)
+                {
+                    sources.Add(source);
+                    replacement = "// " + bare.TrimStart();
+                }
+                else errors.Add((i + 1, $"#i \"{include}\": #i adds a package source and takes the form #i \"nuget: SOURCE\" (a feed URL or a folder)."));
             }
             else if ((m = Magic().Match(bare)).Success)
             {
@@ -82,6 +107,6 @@ public static partial class Directives
             sb.Append(replacement is null ? line : replacement + (line.EndsWith('\r') ? "\r" : ""));
             if (i < lines.Length - 1) sb.Append('\n');
         }
-        return new DirectiveResult(sb.ToString(), time, errors);
+        return new DirectiveResult(sb.ToString(), time, errors) { Packages = packages, Sources = sources };
     }
 }

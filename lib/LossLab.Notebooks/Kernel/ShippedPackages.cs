@@ -41,6 +41,10 @@ public static class ShippedPackages
     /// <summary>Name → version of each shipped package.</summary>
     public static IReadOnlyDictionary<string, string> All => Versions;
 
+    /// <summary>True when the engine itself provides <paramref name="name"/> (shipped, or stood in for); other packages are
+    /// restored from the NuGet sources.</summary>
+    public static bool Covers(string name) => Provided.ContainsKey(name) || Aliases.ContainsKey(name);
+
     /// <summary>Checks a <c>#r "nuget: …"</c> request; returns null when the engine satisfies it, else the error message.</summary>
     public static string? Check(string name, string? version)
     {
