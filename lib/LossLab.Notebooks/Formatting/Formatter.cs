@@ -103,7 +103,8 @@ public static class Formatter
     public static MimeBundle Format(object? value, params string[] mimeTypes)
     {
         var bundle = new MimeBundle();
-        var types = mimeTypes is { Length: > 0 } ? mimeTypes : PreferredFor(value?.GetType()) ?? DefaultMimeTypes;
+        var types = mimeTypes is { Length: > 0 } ? mimeTypes
+            : PreferredFor(value?.GetType()) ?? (value is null ? null : BuiltInFormatters.DefaultMimeTypesFor(value)) ?? DefaultMimeTypes;
         foreach (var mime in types)
         {
             var writer = new StringWriter();
@@ -133,7 +134,7 @@ public static class Formatter
         if (value is null)
         {
             if (mimeType == PlainText) { writer.Write("<null>"); return true; }
-            if (mimeType == Html) { writer.Write("<code>&lt;null&gt;</code>"); return true; }
+            if (mimeType == Html) return InteractiveHtml.TryWrite(null, writer);
             return false;
         }
         List<ITypeFormatter> user;
@@ -146,6 +147,16 @@ public static class Formatter
             if (f.Format(value, buffer)) { writer.Write(buffer.ToString()); return true; }
         }
         return BuiltInFormatters.TryFormat(value, mimeType, writer);
+    }
+
+    /// <summary>True when <paramref name="value"/> has HTML of its own (a registered formatter, or a built-in one such as charts,
+    /// claims, frames, PocketView or a type's formatter source) rather than the default tree and table markup.</summary>
+    internal static bool HasOwnHtml(object value)
+    {
+        List<ITypeFormatter> user;
+        lock (Gate) user = registered;
+        var type = value.GetType();
+        return user.Any(f => f.MimeType == Html && Distance(type, f.Type) != int.MaxValue) || BuiltInFormatters.HasOwnHtml(value);
     }
 
     /// <summary>How far <paramref name="type"/> is from <paramref name="target"/>: 0 exact, 1… base classes, then interfaces;

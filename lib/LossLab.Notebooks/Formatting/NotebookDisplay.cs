@@ -1,17 +1,12 @@
 namespace LossLab.Notebooks.Formatting;
 
 /// <summary>
-/// The display API cells see (brought into scope with <c>using static</c>, as Polyglot does with
-/// <c>Microsoft.DotNet.Interactive.Kernel</c>): <c>display(x)</c>, <c>x.Display()</c>, <c>"…".DisplayAs("text/markdown")</c>,
-/// <c>HTML("…")</c>.
+/// The display extension methods cells see (brought into scope with <c>using static</c>): <c>x.Display()</c>,
+/// <c>"…".DisplayAs("text/markdown")</c>; <c>display(x)</c> and <c>HTML("…")</c> are on <see cref="Microsoft.DotNet.Interactive.Kernel"/>.
 /// </summary>
 public static class NotebookDisplay
 {
-    /// <summary>Shows <paramref name="value"/> as a display_data output, formatted as <paramref name="mimeTypes"/> (default:
-    /// text/html and text/plain, or the type's preferred types).</summary>
-    public static DisplayedValue display(object? value, params string[] mimeTypes) => Show(value, mimeTypes);
-
-    /// <summary>Shows the value (see <see cref="display"/>).</summary>
+    /// <summary>Shows the value (see <see cref="Microsoft.DotNet.Interactive.Kernel.display"/>).</summary>
     public static DisplayedValue Display(this object? value, params string[] mimeTypes) => Show(value, mimeTypes);
 
     /// <summary>Shows <paramref name="content"/> verbatim as <paramref name="mimeType"/> (e.g. text/markdown, text/html).</summary>
@@ -23,10 +18,7 @@ public static class NotebookDisplay
         return new DisplayedValue(sink, sink?.Add(bundle) ?? -1, [mimeType]);
     }
 
-    /// <summary>Marks <paramref name="html"/> as HTML, displayed unchanged.</summary>
-    public static HtmlString HTML(string html) => new(html ?? "");
-
-    static DisplayedValue Show(object? value, string[] mimeTypes)
+    internal static DisplayedValue Show(object? value, string[] mimeTypes)
     {
         var bundle = Formatter.Format(value, mimeTypes ?? []);
         var sink = DisplaySink.Current;

@@ -23,11 +23,14 @@ namespace LossLab.Notebooks.Kernel;
 /// </summary>
 public sealed class CSharpKernel
 {
-    /// <summary>Polyglot's default usings (dotnet/interactive CSharpKernel) plus LossLab's display API.</summary>
+    /// <summary>Polyglot's default usings (dotnet/interactive CSharpKernel: the System namespaces, .NET Interactive's and its
+    /// formatting namespace, <c>using static Microsoft.DotNet.Interactive.Kernel</c>), here over LossLab's own implementation
+    /// of those names, plus the display extension methods.</summary>
     public static readonly IReadOnlyList<string> DefaultImports =
     [
         "System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq",
-        "LossLab.Notebooks.Formatting", "LossLab.Notebooks.Formatting.NotebookDisplay",
+        "Microsoft.DotNet.Interactive", "Microsoft.DotNet.Interactive.Formatting", "Microsoft.DotNet.Interactive.Kernel",
+        "LossLab.Notebooks.Formatting.NotebookDisplay",
     ];
 
     /// <summary>Environment variable holding the number of torch threads a kernel sets at start (used by <c>losslab run --jobs</c>).</summary>
@@ -41,7 +44,7 @@ public sealed class CSharpKernel
         "System.Text.RegularExpressions", "System.Text.Json", "System.Threading", "System.Threading.Tasks", "System.ObjectModel",
         "System.ComponentModel.Primitives", "System.Diagnostics.Process", "System.IO.Compression", "System.Net.Http",
         "System.Net.Primitives", "System.Private.Uri", "System.Xml.ReaderWriter", "System.Xml.Linq", "System.Data.Common",
-        "System.Security.Cryptography", "System.Runtime.InteropServices",
+        "System.Security.Cryptography", "System.Runtime.InteropServices", "Microsoft.CSharp",
     ];
 
     static readonly SemaphoreSlim CellGate = new(1, 1);
@@ -158,9 +161,10 @@ public sealed class CSharpKernel
                     var next = await run.ConfigureAwait(false);
                     state = next;
                     if (next.Exception is { } exception) failure = FromException(exception);
-                    else if (HasTrailingExpression(directives.Code) && next.ReturnValue is { } value)
+                    else if (HasTrailingExpression(directives.Code) && HasValue(script) && next.ReturnValue is not DisplayedValue)
                     {
-                        var bundle = Formatter.Format(value);
+                        // As the kernel: a trailing null shows <null>; a trailing display(...) shows only the display.
+                        var bundle = Formatter.Format(next.ReturnValue);
                         collector.AddRaw(CellOutputs.ExecuteResult(executionCount, bundle.Data, bundle.Metadata?.DeepClone().AsObject()));
                     }
                 }
@@ -244,6 +248,17 @@ public sealed class CSharpKernel
     }
 
     string Relative(string text) => text.Replace(WorkingDirectory + Path.DirectorySeparatorChar, "", StringComparison.Ordinal);
+
+    /// <summary>True when the submission's trailing expression has a value (not a call of a void method).</summary>
+    static bool HasValue(Script script)
+    {
+        var compilation = script.GetCompilation();
+        var tree = compilation.SyntaxTrees.Last();
+        if (((CompilationUnitSyntax)tree.GetRoot()).Members.LastOrDefault() is not GlobalStatementSyntax { Statement: ExpressionStatementSyntax last })
+            return false;
+        var type = compilation.GetSemanticModel(tree).GetTypeInfo(last.Expression).Type;
+        return type is not null && type.SpecialType != SpecialType.System_Void;
+    }
 
     /// <summary>True when the cell ends in an expression without a semicolon (its value is the cell's result).</summary>
     internal static bool HasTrailingExpression(string code)

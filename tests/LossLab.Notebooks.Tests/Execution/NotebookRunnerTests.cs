@@ -21,7 +21,7 @@ public class NotebookRunnerTests
         var stdout = JsonText.JoinLines(descent.Outputs[0]!["text"]);
         Assert.Equal($"scale smoke: 20 steps, final loss {expectedLoss:G4}\n", stdout);
         Assert.Equal("display_data", descent.Outputs[1]!["output_type"]!.GetValue<string>());
-        Assert.Contains("<td>5.76</td>", JsonText.JoinLines(descent.Outputs[1]!["data"]!["text/html"]));
+        Assert.Contains("<pre>5.76</pre>", JsonText.JoinLines(descent.Outputs[1]!["data"]!["text/html"]));
 
         var chart = output.Cells.Single(c => c.Source.StartsWith("Plotly.NET.CSharp.Chart.Line", StringComparison.Ordinal));
         var html = JsonText.JoinLines(Assert.Single(chart.Outputs)!["data"]!["text/html"]);

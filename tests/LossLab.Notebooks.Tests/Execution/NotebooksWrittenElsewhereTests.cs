@@ -31,8 +31,8 @@ public class NotebooksWrittenElsewhereTests
 
         Assert.True(result.Succeeded, result.Failure?.Describe());
         var basket = Cell(output, "record Fruit");
-        Assert.Contains("<td>pear</td><td>2</td><td>0.75</td>", Text(basket.Outputs[0], "text/html"));
-        Assert.Contains("<td>Name</td><td>apple</td>", Text(basket.Outputs[1], "text/html"));
+        Assert.Contains("<code>Fruit { Name = pear, Count = 2, Price = 0.75 }</code>", Text(basket.Outputs[0], "text/html"));
+        Assert.Contains("<tr><td>Name</td><td><div class=\"dni-plaintext\"><pre>apple</pre></div></td></tr>", Text(basket.Outputs[1], "text/html"));
         var shows = Cell(output, "\"This is");
         Assert.Equal("This is **markdown** output.", Text(shows.Outputs[0], "text/markdown"));
         Assert.Equal("<b>bold html</b>", Text(shows.Outputs[1], "text/html"));

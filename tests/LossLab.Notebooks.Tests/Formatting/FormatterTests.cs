@@ -12,25 +12,32 @@ public class FormatterTests
     sealed record Run(string Optimizer, double Lr, int Steps);
 
     [Fact]
-    public void A_sequence_of_records_is_an_HTML_table_with_a_column_per_property_cut_at_the_list_limit()
+    public void A_sequence_of_records_is_an_index_value_table_of_object_trees_cut_at_the_list_limit()
     {
+        // the real kernel's markup (TestData/real-kernel/display-collections.ipynb, first cell)
         var runs = Enumerable.Range(0, 23).Select(i => new Run(i % 2 == 0 ? "SGD" : "Adam<β>", 0.5 / (i + 1), 10 * i)).ToList();
 
         var html = Formatter.Format(runs)[Formatter.Html]!;
 
-        Assert.StartsWith("<table><thead><tr><th><i>index</i></th><th>Optimizer</th><th>Lr</th><th>Steps</th></tr></thead><tbody>", html);
-        Assert.Contains("<tr><td>1</td><td>Adam&lt;β&gt;</td><td>0.25</td><td>10</td></tr>", html);
-        Assert.Equal(20, html.Split("<tr><td>").Length - 1);
-        Assert.Contains("… (3 more)", html);
+        Assert.StartsWith("<table><thead><tr><th><i>index</i></th><th>value</th></tr></thead><tbody><tr><td>0</td><td><details class=\"dni-treeview\"><summary>", html);
+        Assert.Contains("<tr><td>1</td><td><details class=\"dni-treeview\"><summary><span class=\"dni-code-hint\"><code>Run { Optimizer = Adam&lt;β&gt;, Lr = 0.25, Steps = 10 }</code></span></summary>" +
+                        "<div><table><thead><tr></tr></thead><tbody><tr><td>Optimizer</td><td><div class=\"dni-plaintext\"><pre>Adam&lt;β&gt;</pre></div></td></tr>", html);
+        Assert.Equal(20, html.Split("<details class=").Length - 1);
+        Assert.Contains("... (3 more)", html);
+        Assert.EndsWith(InteractiveHtml.Style, html);
     }
 
     [Fact]
-    public void Scalars_and_strings_are_text_plain_only()
+    public void Scalars_are_the_kernels_plain_text_block_in_HTML_and_strings_are_text_plain_only()
     {
         var bundle = Formatter.Format(2.5);
-        Assert.Equal(["text/plain"], bundle.Data.Select(p => p.Key));
+        Assert.Equal(["text/html", "text/plain"], bundle.Data.Select(p => p.Key));
+        Assert.Equal("<div class=\"dni-plaintext\"><pre>2.5</pre></div>" + InteractiveHtml.Style, bundle[Formatter.Html]);
         Assert.Equal("2.5", bundle[Formatter.PlainText]);
         Assert.Equal("<null>", Formatter.Format(null)[Formatter.PlainText]);
+        Assert.Equal("<div class=\"dni-plaintext\"><pre>&lt;null&gt;</pre></div>" + InteractiveHtml.Style, Formatter.Format(null)[Formatter.Html]);
+        Assert.Equal(["text/plain"], Formatter.Format("x").Data.Select(p => p.Key));
+        Assert.Equal("<span>2024-01-02 03:04:05Z</span>", Formatter.Format(new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc))[Formatter.Html]);
     }
 
     [Fact]
@@ -46,7 +53,7 @@ public class FormatterTests
             Assert.Equal(["text/plain"], Formatter.Format(new Run("SGD", 0.1, 1)).Data.Select(p => p.Key));
         }
         finally { Formatter.ResetToDefault(); }
-        Assert.StartsWith("<table>", Formatter.Format(new List<int> { 1, 2 })[Formatter.Html]);
+        Assert.StartsWith("<div class=\"dni-plaintext\"><pre>[ 1, 2 ]</pre></div>", Formatter.Format(new List<int> { 1, 2 })[Formatter.Html]);
     }
 
     [Fact]
