@@ -1,5 +1,5 @@
 using LossLab.Training;
-using LossLab.Losses.Pairs;
+using LossLab.Distances;
 using TorchSharp;
 using static TorchSharp.torch;
 
