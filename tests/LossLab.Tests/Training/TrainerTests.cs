@@ -166,6 +166,24 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Fit_counts_epochs_cumulatively_untilEpoch_is_a_target_not_a_number_of_more_epochs()
+    {
+        using var data = SmallClassification();   // 96 samples, batch 32: 3 steps per epoch
+        var model = new Mlp([6, 8, 3]);
+        var trainer = new Trainer(model, optim.SGD(model.parameters(), 0.1), Objectives.CrossEntropy(model)) { Seed = 3 };
+        trainer.Fit(data, untilEpoch: 2, batchSize: 32);
+        Assert.Equal((2, 6L), (trainer.Epoch, trainer.Step));
+        trainer.Fit(data, untilEpoch: 3, batchSize: 32);          // one more epoch, not three
+        Assert.Equal((3, 9L), (trainer.Epoch, trainer.Step));
+        var again = trainer.Fit(data, untilEpoch: 2, batchSize: 32);   // already past: nothing to do
+        Assert.Equal((3, 9L), (trainer.Epoch, trainer.Step));
+        Assert.Equal(TrainingStatus.Completed, again.Status);
+        trainer.Fit(data, trainer.Epoch + 2, 32);                   // "two more"
+        Assert.Equal((5, 15L), (trainer.Epoch, trainer.Step));
+        Assert.Equal(5, trainer.History.EpochFrame().RowCount);
+    }
+
+    [Fact]
     public void A_run_killed_after_a_checkpoint_resumes_to_the_same_parameters_bit_for_bit()
     {
         string dir = Path.Combine(Path.GetTempPath(), "losslab-ckpt-" + Guid.NewGuid().ToString("N"));
