@@ -18,10 +18,9 @@ public static class Devices
 
     /// <summary>Returns the device named by <paramref name="requested"/> or, when it is null, blank or "auto", by
     /// <c>LOSSLAB_DEVICE</c>, or else CUDA when available and the CPU otherwise.</summary>
-    /// <exception cref="ArgumentException"><paramref name="requested"/> is not a device name, or names a device this
-    /// process cannot use (the message lists the ones it can).</exception>
-    /// <exception cref="InvalidOperationException"><c>LOSSLAB_DEVICE</c> is not a device name, or names a device this
-    /// process cannot use (the message lists the ones it can).</exception>
+    /// <exception cref="ArgumentException"><paramref name="requested"/> (then <see cref="ArgumentException.ParamName"/> is
+    /// "requested") or <c>LOSSLAB_DEVICE</c> (then it is null) is not a device name, or names a device this process cannot
+    /// use; the message names the device and lists the ones this process can use.</exception>
     public static torch.Device Choose(string? requested = null)
     {
         TorchRuntime.EnsureConfigured();
@@ -33,8 +32,7 @@ public static class Devices
         string? error = Check(name!, out var device);
         if (error is null) return device!;
         string message = $"{source}: {error} This process can use: {string.Join(", ", Available())}.";
-        if (fromArgument) throw new ArgumentException(message, nameof(requested));
-        throw new InvalidOperationException(message);
+        throw fromArgument ? new ArgumentException(message, nameof(requested)) : new ArgumentException(message);
     }
 
     /// <summary>The devices this process can use, by name: "cpu", then "cuda:0" … "cuda:N−1" for each GPU libtorch sees,

@@ -101,7 +101,8 @@ public class DevicePlacementTests
                     Assert.Contains("LossLabTorchBackend=TorchSharp-cuda-linux", ex.Message);
                 }
                 Environment.SetEnvironmentVariable(Devices.EnvironmentVariable, "cuda");
-                var fromEnvironment = Assert.Throws<InvalidOperationException>(() => Devices.Choose());
+                var fromEnvironment = Assert.Throws<ArgumentException>(() => Devices.Choose());
+                Assert.Null(fromEnvironment.ParamName);
                 Assert.Contains("LOSSLAB_DEVICE='cuda'", fromEnvironment.Message);
                 Assert.Contains("This process can use: cpu.", fromEnvironment.Message);
                 Environment.SetEnvironmentVariable(Devices.EnvironmentVariable, "auto");
