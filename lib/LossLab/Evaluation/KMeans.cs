@@ -1,4 +1,5 @@
 using LossLab.Training;
+
 namespace LossLab.Evaluation;
 
 /// <summary>Seeded k-means (Lloyd's iterations from a k-means++ start; Arthur and Vassilvitskii, SODA 2007) on float64

@@ -1,4 +1,5 @@
 using LossLab.Training;
+
 namespace LossLab.Losses.Pairs;
 
 /// <summary>P×K batches (Hermans, Beyer and Leibe, arXiv:1703.07737; pytorch-metric-learning's <c>MPerClassSampler</c>):
