@@ -2,7 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using static LossLab.Benchmarks.TrainingBenchmarkToolchain;

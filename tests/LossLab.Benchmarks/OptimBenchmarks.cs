@@ -3,7 +3,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LossLab.Dynamics;
-using LossLab.Training.Models;
+using LossLab.Models;
 using LossLab.Optim;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
 using LossLab.Losses.Pairs;
+using LossLab.Miners;
 using TorchSharp;
 using static TorchSharp.torch;
 

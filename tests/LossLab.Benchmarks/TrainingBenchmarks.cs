@@ -4,10 +4,10 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 using static LossLab.Benchmarks.TrainingBenchmarkToolchain;
 
 namespace LossLab.Benchmarks;
@@ -19,7 +19,7 @@ static class TrainingBenchmarkToolchain
 }
 
 /// <summary>
-/// One training step (Adam, lr 10⁻³, cross-entropy, shuffled mini-batches taken from a TensorDataset) of the small MLP
+/// One training step (Adam, lr 10⁻³, cross-entropy, shuffled mini-batches taken from a LabeledTensors) of the small MLP
 /// 64→256→10 (batch 128) and the big MLP 784→1024→1024→10 (batch 256), through LossLab's <see cref="Trainer"/> and through a
 /// bare TorchSharp loop doing the same work (dispose scope, index-select batch, zero_grad, forward, loss, backward, step,
 /// loss.item()), at 1 and 2 threads. An invocation is one epoch of <see cref="StepsPerEpoch"/> steps; times are per step.
@@ -41,7 +41,7 @@ public class TrainingBenchmarks
     Mlp model = null!;
     optim.Optimizer optimizer = null!;
     Trainer trainer = null!;
-    TensorDataset data = null!;
+    LabeledTensors data = null!;
     Generator bareShuffler = null!;
     int batchSize;
     int epochs;
@@ -53,7 +53,7 @@ public class TrainingBenchmarks
         Seeds.Fix(0);
         (int[] widths, batchSize) = Model == "small" ? (new[] { 64, 256, 10 }, 128) : (new[] { 784, 1024, 1024, 10 }, 256);
         int n = StepsPerEpoch * batchSize;
-        data = new TensorDataset(randn(n, widths[0]), randint(0, widths[^1], [n], dtype: ScalarType.Int64));
+        data = new LabeledTensors(randn(n, widths[0]), randint(0, widths[^1], [n], dtype: ScalarType.Int64));
         model = new Mlp(widths);
         optimizer = optim.Adam(model.parameters(), 1e-3);
         trainer = new Trainer(model, optimizer, Objectives.CrossEntropy(model)) { Seed = 1 };
@@ -113,14 +113,14 @@ public class TrainingMemoryBenchmark
     Mlp model = null!;
     optim.Optimizer optimizer = null!;
     Trainer trainer = null!;
-    TensorDataset data = null!;
+    LabeledTensors data = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         Threads.Set(1);
         Seeds.Fix(0);
-        data = new TensorDataset(randn(Batch * BatchesPerEpoch, 64), randint(0, 10, [Batch * BatchesPerEpoch], dtype: ScalarType.Int64));
+        data = new LabeledTensors(randn(Batch * BatchesPerEpoch, 64), randint(0, 10, [Batch * BatchesPerEpoch], dtype: ScalarType.Int64));
         model = new Mlp([64, 256, 10]);
         optimizer = optim.Adam(model.parameters(), 1e-3);
         var samples = new List<(long Step, double RssMiB)>();
@@ -289,7 +289,7 @@ public class TrainingPairedBenchmark
 /// zero_grad, forward, cross-entropy, backward, step, loss.item()), one dispose scope per step.</summary>
 static class BareTorchSharp
 {
-    public static double Epoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, TensorDataset data, int batchSize,
+    public static double Epoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, LabeledTensors data, int batchSize,
         Generator shuffler, Action? afterStep = null)
     {
         double last = 0;

@@ -24,7 +24,7 @@ public static class Cifar10Binary
     /// <exception cref="ArgumentException">No path was given.</exception>
     /// <exception cref="InvalidDataException">A file is empty, its length is not a multiple of 3,073 bytes, or a label
     /// byte exceeds 9; the message names the file (and the record).</exception>
-    public static TensorDataset Load(IEnumerable<string> paths, FeatureLayout layout = FeatureLayout.Image)
+    public static LabeledTensors Load(IEnumerable<string> paths, FeatureLayout layout = FeatureLayout.Image)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var list = paths.ToList();
@@ -54,9 +54,9 @@ public static class Cifar10Binary
             }
         }
         long[] shape = layout == FeatureLayout.Image ? [n, 3, 32, 32] : [n, ImageBytes];
-        return new TensorDataset(tensor(features, shape), tensor(labels, [n]));
+        return new LabeledTensors(tensor(features, shape), tensor(labels, [n]));
     }
 
     /// <summary>Loads one file; see <see cref="Load(IEnumerable{string}, FeatureLayout)"/>.</summary>
-    public static TensorDataset Load(string path, FeatureLayout layout = FeatureLayout.Image) => Load([path], layout);
+    public static LabeledTensors Load(string path, FeatureLayout layout = FeatureLayout.Image) => Load([path], layout);
 }

@@ -28,7 +28,7 @@ public static class DigitsCsv
     /// <param name="layout">The feature shape.</param>
     /// <exception cref="InvalidDataException">A row does not hold 65 integers, a pixel lies outside 0–16 or a label outside
     /// 0–9, or the file has no rows; the message names the file and the line.</exception>
-    public static TensorDataset Load(string? path = null, FeatureLayout layout = FeatureLayout.Flat)
+    public static LabeledTensors Load(string? path = null, FeatureLayout layout = FeatureLayout.Flat)
     {
         path ??= DefaultPath;
         var text = Encoding.UTF8.GetString(DataFile.ReadAllBytes(path));
@@ -63,6 +63,6 @@ public static class DigitsCsv
         if (labels.Count == 0) throw DataFile.Malformed(path, "it holds no rows");
         long n = labels.Count;
         long[] shape = layout == FeatureLayout.Image ? [n, 1, 8, 8] : [n, Pixels];
-        return new TensorDataset(tensor(pixels.ToArray(), shape), tensor(labels.ToArray(), [n]));
+        return new LabeledTensors(tensor(pixels.ToArray(), shape), tensor(labels.ToArray(), [n]));
     }
 }

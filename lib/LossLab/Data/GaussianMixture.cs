@@ -1,3 +1,4 @@
+using LossLab.Training;
 using static TorchSharp.torch;
 
 namespace LossLab.Data;
@@ -18,7 +19,7 @@ public static class GaussianMixture
         Guard.NonNegative(separation, nameof(separation));
         double radius = separation / Math.Sqrt(2.0);
         var means = new double[numClasses][];
-        var rng = new Random(seed);
+        var rng = Seeds.Legacy(seed);
         for (int c = 0; c < numClasses; c++)
         {
             var mu = new double[dimensions];
@@ -47,7 +48,7 @@ public static class GaussianMixture
     /// <param name="separation">s ≥ 0, the distance between class means (see the class summary).</param>
     /// <param name="seed">Seeds the means (when d &lt; C) and the samples.</param>
     /// <param name="noiseStd">σ &gt; 0, the per-coordinate standard deviation.</param>
-    public static TensorDataset Generate(IReadOnlyList<int> classCounts, int dimensions, double separation, int seed, double noiseStd = 1.0)
+    public static LabeledTensors Generate(IReadOnlyList<int> classCounts, int dimensions, double separation, int seed, double noiseStd = 1.0)
     {
         ArgumentNullException.ThrowIfNull(classCounts);
         if (classCounts.Count == 0) throw new ArgumentException("classCounts must hold at least one class.", nameof(classCounts));
@@ -59,7 +60,7 @@ public static class GaussianMixture
         long n = classCounts.Sum(c => (long)c);
         var features = new float[n * dimensions];
         var labels = new long[n];
-        var rng = new Random(unchecked(seed * 7919 + 17));
+        var rng = Seeds.Legacy(unchecked(seed * 7919 + 17));
         long i = 0;
         for (int c = 0; c < classCounts.Count; c++)
             for (int k = 0; k < classCounts[c]; k++, i++)
@@ -68,11 +69,11 @@ public static class GaussianMixture
                 for (int j = 0; j < dimensions; j++)
                     features[i * dimensions + j] = (float)(means[c][j] + noiseStd * RandomSampling.Normal(rng));
             }
-        return new TensorDataset(tensor(features, [n, dimensions]), tensor(labels, [n]));
+        return new LabeledTensors(tensor(features, [n, dimensions]), tensor(labels, [n]));
     }
 
     /// <summary>A balanced mixture: <paramref name="perClass"/> samples of each of <paramref name="numClasses"/> classes.</summary>
-    public static TensorDataset Generate(int numClasses, int perClass, int dimensions, double separation, int seed, double noiseStd = 1.0)
+    public static LabeledTensors Generate(int numClasses, int perClass, int dimensions, double separation, int seed, double noiseStd = 1.0)
     {
         if (numClasses < 1) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "numClasses must be at least 1.");
         return Generate(Enumerable.Repeat(perClass, numClasses).ToArray(), dimensions, separation, seed, noiseStd);

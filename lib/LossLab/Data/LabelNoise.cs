@@ -47,12 +47,12 @@ public static class LabelNoise
     }
 
     /// <summary>A copy of <paramref name="data"/> with symmetric label noise; C defaults to the dataset's class count.</summary>
-    public static TensorDataset Symmetric(TensorDataset data, double fraction, Random rng,
+    public static LabeledTensors Symmetric(LabeledTensors data, double fraction, Random rng,
         NoiseTarget target = NoiseTarget.OtherClass, int? numClasses = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var labels = RandomSampling.LabelsOf(data, nameof(data));
         var noisy = Symmetric(labels, numClasses ?? RandomSampling.NumClasses(labels), fraction, rng, target);
-        return new TensorDataset(data.Features.clone(), tensor(noisy.Labels, [noisy.Labels.LongLength], device: data.Labels.device));
+        return new LabeledTensors(data.Features.clone(), tensor(noisy.Labels, [noisy.Labels.LongLength], device: data.Labels.device));
     }
 }

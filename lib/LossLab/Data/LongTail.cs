@@ -65,7 +65,7 @@ public static class LongTail
     }
 
     /// <summary>A copy of <paramref name="data"/> keeping <paramref name="classCounts"/>[c] random samples of class c.</summary>
-    public static TensorDataset Subsample(TensorDataset data, IReadOnlyList<int> classCounts, Random rng)
+    public static LabeledTensors Subsample(LabeledTensors data, IReadOnlyList<int> classCounts, Random rng)
     {
         ArgumentNullException.ThrowIfNull(data);
         return data.Subset((IReadOnlyList<long>)SubsampleIndices(RandomSampling.LabelsOf(data, nameof(data)), classCounts, rng));
@@ -74,9 +74,9 @@ public static class LongTail
     /// <summary>
     /// A long-tailed copy of <paramref name="data"/>: counts from <see cref="ClassCounts"/> with n_max =
     /// <paramref name="maxCount"/> (default: the smallest class's size, so every class can supply its share), then
-    /// <see cref="Subsample(TensorDataset, IReadOnlyList{int}, Random)"/>.
+    /// <see cref="Subsample(LabeledTensors, IReadOnlyList{int}, Random)"/>.
     /// </summary>
-    public static TensorDataset Subsample(TensorDataset data, double imbalanceRatio, ImbalanceProfile profile, Random rng, int? maxCount = null)
+    public static LabeledTensors Subsample(LabeledTensors data, double imbalanceRatio, ImbalanceProfile profile, Random rng, int? maxCount = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var labels = RandomSampling.LabelsOf(data, nameof(data));

@@ -31,7 +31,7 @@ public static class MnistIdx
     /// <param name="labelsPath">The matching IDX label file; default <see cref="DefaultLabelsPath"/>.</param>
     /// <param name="layout">The feature shape.</param>
     /// <exception cref="InvalidDataException">A file is malformed, or the two files hold different numbers of items.</exception>
-    public static TensorDataset Load(string? imagesPath = null, string? labelsPath = null, FeatureLayout layout = FeatureLayout.Flat)
+    public static LabeledTensors Load(string? imagesPath = null, string? labelsPath = null, FeatureLayout layout = FeatureLayout.Flat)
     {
         imagesPath ??= DefaultImagesPath;
         labelsPath ??= DefaultLabelsPath;
@@ -46,7 +46,7 @@ public static class MnistIdx
         long[] shape = layout == FeatureLayout.Image ? [n, 1, images.Rows, images.Columns] : [n, (long)images.Rows * images.Columns];
         var longLabels = new long[labels.Length];
         for (int i = 0; i < labels.Length; i++) longLabels[i] = labels[i];
-        return new TensorDataset(tensor(features, shape), tensor(longLabels, [n]));
+        return new LabeledTensors(tensor(features, shape), tensor(longLabels, [n]));
     }
 
     /// <summary>Reads an IDX image file (magic 2051), checking that the header's dimensions match the file's length.</summary>

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using static TorchSharp.torch;
 
 namespace LossLab.Data;
@@ -23,7 +24,7 @@ public static class ProceduralGlyphs
     /// Draws <paramref name="perClass"/> images of each of <paramref name="numClasses"/> classes; see
     /// <see cref="Generate(IReadOnlyList{int}, int, double, int, FeatureLayout, int)"/>.
     /// </summary>
-    public static TensorDataset Generate(int numClasses, int perClass, int size = 8, double difficulty = 0.3, int seed = 0,
+    public static LabeledTensors Generate(int numClasses, int perClass, int size = 8, double difficulty = 0.3, int seed = 0,
         FeatureLayout layout = FeatureLayout.Image, int prototypeSeed = 0)
     {
         if (numClasses < 1) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "numClasses must be at least 1.");
@@ -41,7 +42,7 @@ public static class ProceduralGlyphs
     /// <param name="seed">Seeds the per-sample deformations and noise.</param>
     /// <param name="layout">The feature shape.</param>
     /// <param name="prototypeSeed">Seeds the class prototypes (keep it fixed to keep the classes' shapes).</param>
-    public static TensorDataset Generate(IReadOnlyList<int> classCounts, int size = 8, double difficulty = 0.3, int seed = 0,
+    public static LabeledTensors Generate(IReadOnlyList<int> classCounts, int size = 8, double difficulty = 0.3, int seed = 0,
         FeatureLayout layout = FeatureLayout.Image, int prototypeSeed = 0)
     {
         ArgumentNullException.ThrowIfNull(classCounts);
@@ -58,7 +59,7 @@ public static class ProceduralGlyphs
         int pixels = size * size;
         var features = new float[n * pixels];
         var labels = new long[n];
-        var rng = new Random(seed);
+        var rng = Seeds.Legacy(seed);
         var image = new double[pixels];
         long i = 0;
         for (int c = 0; c < classCounts.Count; c++)
@@ -75,14 +76,14 @@ public static class ProceduralGlyphs
                 }
             }
         long[] shape = layout == FeatureLayout.Image ? [n, 1, size, size] : [n, pixels];
-        return new TensorDataset(tensor(features, shape), tensor(labels, [n]));
+        return new LabeledTensors(tensor(features, shape), tensor(labels, [n]));
     }
 
     /// <summary>The prototypes of classes 0 … C−1 for <paramref name="prototypeSeed"/>; class c's prototype does not depend on C.</summary>
     public static Stroke[][] Prototypes(int numClasses, int prototypeSeed = 0)
     {
         if (numClasses is < 1 or > 200) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "numClasses must lie in 1 to 200.");
-        var rng = new Random(prototypeSeed);
+        var rng = Seeds.Legacy(prototypeSeed);
         var result = new List<Stroke[]>();
         var rendered = new List<double[]>();
         const int probe = 16;

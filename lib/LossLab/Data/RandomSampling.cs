@@ -24,7 +24,7 @@ internal static class RandomSampling
     }
 
     /// <summary>The labels of a dataset as a managed array (they must be 1-D integers).</summary>
-    public static long[] LabelsOf(TensorDataset data, string name)
+    public static long[] LabelsOf(LabeledTensors data, string name)
     {
         Guard.Rank(data.Labels, 1, name + ".Labels");
         Guard.Labels(data.Labels, name + ".Labels");

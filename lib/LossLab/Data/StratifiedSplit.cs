@@ -34,7 +34,7 @@ public static class StratifiedSplit
     }
 
     /// <summary>A stratified split of <paramref name="data"/> into two new datasets (copies); see <see cref="Indices"/>.</summary>
-    public static (TensorDataset Train, TensorDataset Test) Split(TensorDataset data, double testFraction, Random rng)
+    public static (LabeledTensors Train, LabeledTensors Test) Split(LabeledTensors data, double testFraction, Random rng)
     {
         ArgumentNullException.ThrowIfNull(data);
         var (train, test) = Indices(RandomSampling.LabelsOf(data, nameof(data)), testFraction, rng);

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -39,7 +40,7 @@ public sealed class ZipfMarkovChain
         VocabSize = vocabSize; ZipfExponent = zipfExponent; Branching = branching; Order = order; Seed = seed;
         ContextCount = (int)contexts;
 
-        var rng = new Random(seed);
+        var rng = Seeds.Legacy(seed);
         var popularity = new double[vocabSize];
         for (int v = 0; v < vocabSize; v++) popularity[v] = Math.Pow(v + 1, -zipfExponent);
 
@@ -204,7 +205,7 @@ public sealed class ZipfMarkovChain
         if (sequences < 1) throw new ArgumentOutOfRangeException(nameof(sequences), sequences, "sequences must be at least 1.");
         if (length < 1) throw new ArgumentOutOfRangeException(nameof(length), length, "length must be at least 1.");
         var data = new long[(long)sequences * length];
-        var rng = new Random(seed);
+        var rng = Seeds.Legacy(seed);
         for (int s = 0; s < sequences; s++) Generate(data.AsSpan(s * length, length), rng);
         return torch.tensor(data, [sequences, length], dtype: ScalarType.Int64);
     }

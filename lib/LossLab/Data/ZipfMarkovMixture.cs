@@ -1,3 +1,4 @@
+using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,7 +64,7 @@ public sealed class ZipfMarkovMixture
         if (length < 1) throw new ArgumentOutOfRangeException(nameof(length), length, "length must be at least 1.");
         var data = new long[(long)sequences * length];
         chainOfRow = new int[sequences];
-        var rng = new Random(seed);
+        var rng = Seeds.Legacy(seed);
         for (int s = 0; s < sequences; s++)
         {
             double u = rng.NextDouble();

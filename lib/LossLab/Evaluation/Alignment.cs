@@ -28,7 +28,7 @@ public static class Alignment
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var a = nn.functional.normalize(first.detach().to_type(ScalarType.Float64), p: 2, dim: 1);
-        var b = nn.functional.normalize(second.detach().to_type(ScalarType.Float64), p: 2, dim: 1);
+        var b = nn.functional.normalize(second.detach().to(ScalarType.Float64, first.device), p: 2, dim: 1);   // any devices
         return (a - b).norm(1).pow(alpha).mean().item<double>();
     }
 }

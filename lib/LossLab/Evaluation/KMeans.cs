@@ -1,3 +1,5 @@
+using LossLab.Training;
+
 namespace LossLab.Evaluation;
 
 /// <summary>Seeded k-means (Lloyd's iterations from a k-means++ start; Arthur and Vassilvitskii, SODA 2007) on float64
@@ -20,7 +22,7 @@ public static class KMeans
         if (k < 1 || k > points.Count) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must lie in [1, {points.Count}].");
         if (iterations < 1) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, "iterations must be positive.");
         if (restarts < 1) throw new ArgumentOutOfRangeException(nameof(restarts), restarts, "restarts must be positive.");
-        var random = new Random(seed);
+        var random = Seeds.Legacy(seed);
         int[]? best = null; double bestCost = double.PositiveInfinity;
         for (int r = 0; r < restarts; r++)
         {

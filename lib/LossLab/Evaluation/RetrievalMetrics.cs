@@ -1,5 +1,5 @@
 using LossLab.Training;
-using LossLab.Losses.Pairs;
+using LossLab.Distances;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +46,7 @@ public static class RetrievalMetrics
                 throw new ArgumentException($"references must have the embedding size of queries: queries is {Guard.Shape(queries)}, references is {Guard.Shape(references)}.",
                     nameof(references));
         }
-        var reference = references ?? queries;
+        var reference = references is null ? queries : Trainer.OnDevice(references, queries.device);   // any device: scored on the queries'
         var refLabels = referenceLabels;
         bool selfIsReference = references is null;
         bool dropFirst = selfIsReference || referenceIncludesQueries;

@@ -1,4 +1,4 @@
-using LossLab.Losses.Pairs;
+using LossLab.Distances;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -56,10 +56,10 @@ public sealed class AnyLoss : nn.Module<Tensor, Tensor, Tensor>
     public double Smooth { get; }
 
     /// <inheritdoc/>
-    public override Tensor forward(Tensor input, Tensor target) => Functional.Any(input, target, Amplification, Metric, Beta, Smooth);
+    public override Tensor forward(Tensor input, Tensor target) => LossFunctions.Any(input, target, Amplification, Metric, Beta, Smooth);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>AnyLoss 1 − metric over all elements; see <see cref="AnyLoss"/>.</summary>
     /// <param name="input">Positive-class probabilities p in [0, 1], any shape.</param>

@@ -43,10 +43,10 @@ public sealed class AsymmetricLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.Asymmetric(input, target, GammaPositive, GammaNegative, Clip, sampleWeights, Reduction);
+        LossFunctions.Asymmetric(input, target, GammaPositive, GammaNegative, Clip, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Asymmetric loss; see <see cref="AsymmetricLoss"/>.</summary>
     /// <param name="input">Logits x, (N, L).</param>

@@ -30,11 +30,11 @@ public sealed class BalancedSoftmaxLoss : nn.Module<Tensor, Tensor, Tensor>
         Guard.LogitsAndTargets(input, target, nameof(input), nameof(target));
         if (input.shape[1] != logCounts.Length)
             throw new ArgumentException($"input has {input.shape[1]} classes but the loss was built for {logCounts.Length} (shape {Guard.Shape(input)}).", nameof(input));
-        return Functional.BalancedSoftmax(input, target, LossReduction.ToTensor(logCounts, input), sampleWeights, Reduction);
+        return LossFunctions.BalancedSoftmax(input, target, LossReduction.ToTensor(logCounts, input), sampleWeights, Reduction);
     }
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Balanced softmax: CE(z + log n, y); see <see cref="BalancedSoftmaxLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

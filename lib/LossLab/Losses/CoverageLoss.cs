@@ -32,10 +32,10 @@ public sealed class CoverageLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor target) => forward(input, target, null);
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
-    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => Functional.Coverage(input, target, Samples, sampleWeights, Reduction);
+    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => LossFunctions.Coverage(input, target, Samples, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Coverage loss −log(1 − (1 − p_y)^N); see <see cref="CoverageLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

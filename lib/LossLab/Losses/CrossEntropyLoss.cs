@@ -46,7 +46,7 @@ public sealed class CrossEntropyLoss : nn.Module<Tensor, Tensor, Tensor>
     {
         Guard.LogitsAndTargets(input, target, nameof(input), nameof(target));
         var w = classWeights is null ? null : CheckedWeights(classWeights, input);
-        return Functional.CrossEntropy(input, target, w, sampleWeights, LabelSmoothing, Reduction);
+        return LossFunctions.CrossEntropy(input, target, w, sampleWeights, LabelSmoothing, Reduction);
     }
 
     static Tensor CheckedWeights(double[] weights, Tensor input)
@@ -57,7 +57,7 @@ public sealed class CrossEntropyLoss : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Cross-entropy with class weights, per-sample weights and label smoothing, matching torch's
     /// <c>cross_entropy(input, target, weight, reduction, label_smoothing)</c>; see <see cref="CrossEntropyLoss"/>.</summary>

@@ -37,10 +37,10 @@ public sealed class DiceLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.Dice(input, target, Smooth, SquaredDenominator, sampleWeights, Reduction);
+        LossFunctions.Dice(input, target, Smooth, SquaredDenominator, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Soft Dice loss per sample; see <see cref="DiceLoss"/>.</summary>
     /// <param name="input">Probabilities p in [0, 1], (N, …).</param>

@@ -20,10 +20,10 @@ public sealed class DiceMetricLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor target) => forward(input, target, null);
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
-    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => Functional.DiceMetric(input, target, sampleWeights, Reduction);
+    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => LossFunctions.DiceMetric(input, target, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Dice semimetric loss; see <see cref="DiceMetricLoss"/>.</summary>
     /// <param name="input">Probabilities x in [0, 1], (N, …).</param>

@@ -29,10 +29,10 @@ public sealed class DualFocalLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor target) => forward(input, target, null);
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
-    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => Functional.DualFocal(input, target, Gamma, sampleWeights, Reduction);
+    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => LossFunctions.DualFocal(input, target, Gamma, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Dual focal loss; see <see cref="DualFocalLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

@@ -39,7 +39,7 @@ public sealed class FocalLoss : nn.Module<Tensor, Tensor, Tensor>
     {
         Guard.LogitsAndTargets(input, target, nameof(input), nameof(target));
         var a = alpha is null ? null : ClassTensor(alpha, input, nameof(alpha));
-        return Functional.Focal(input, target, Gamma, a, sampleWeights, Reduction);
+        return LossFunctions.Focal(input, target, Gamma, a, sampleWeights, Reduction);
     }
 
     internal static Tensor ClassTensor(double[] values, Tensor input, string name)
@@ -50,7 +50,7 @@ public sealed class FocalLoss : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Softmax focal loss −α_y·(1 − p_y)^γ·log p_y; see <see cref="FocalLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

@@ -20,10 +20,10 @@ public sealed class JaccardMetricLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor target) => forward(input, target, null);
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
-    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => Functional.JaccardMetric(input, target, sampleWeights, Reduction);
+    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => LossFunctions.JaccardMetric(input, target, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Jaccard metric loss; see <see cref="JaccardMetricLoss"/>.</summary>
     /// <param name="input">Probabilities x in [0, 1], (N, …).</param>

@@ -72,11 +72,11 @@ public sealed class LdamLoss : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException($"input has {input.shape[1]} classes but the loss was built for {margins.Length} (shape {Guard.Shape(input)}).", nameof(input));
         var m = LossReduction.ToTensor(margins, input);
         var w = classWeights is null ? null : LossReduction.ToTensor(classWeights, input);
-        return Functional.Ldam(input, target, m, Scale, w, sampleWeights, Reduction);
+        return LossFunctions.Ldam(input, target, m, Scale, w, sampleWeights, Reduction);
     }
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>LDAM: CE(s·(z − Δ_y e_y), y, weights); see <see cref="LdamLoss"/>.</summary>
     /// <param name="input">Logits (cosines) z, (N, C).</param>

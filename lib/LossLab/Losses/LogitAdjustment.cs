@@ -72,11 +72,11 @@ public sealed class LogitAdjustedCrossEntropyLoss : nn.Module<Tensor, Tensor, Te
         Guard.LogitsAndTargets(input, target, nameof(input), nameof(target));
         if (input.shape[1] != logPriors.Length)
             throw new ArgumentException($"input has {input.shape[1]} classes but the loss was built for {logPriors.Length} (shape {Guard.Shape(input)}).", nameof(input));
-        return Functional.LogitAdjustedCrossEntropy(input, target, LossReduction.ToTensor(logPriors, input), Tau, sampleWeights, Reduction);
+        return LossFunctions.LogitAdjustedCrossEntropy(input, target, LossReduction.ToTensor(logPriors, input), Tau, sampleWeights, Reduction);
     }
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Logit-adjusted CE: CE(z + τ·log π, y); see <see cref="LogitAdjustedCrossEntropyLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

@@ -25,10 +25,10 @@ public sealed class LogitZLoss : nn.Module<Tensor, Tensor, Tensor>
     public nn.Reduction Reduction { get; }
 
     /// <inheritdoc/>
-    public override Tensor forward(Tensor input, Tensor target) => Functional.LogitZ(input, Weight, null, Reduction);
+    public override Tensor forward(Tensor input, Tensor target) => LossFunctions.LogitZ(input, Weight, null, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>λ·(log Σ_k e^{z_k})² per row of (N, C) logits; see <see cref="LogitZLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

@@ -36,10 +36,10 @@ public sealed class OneHotMseLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.OneHotMse(input, target, Rescale, TargetValue, sampleWeights, Reduction);
+        LossFunctions.OneHotMse(input, target, Rescale, TargetValue, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Rescaled one-hot square loss; see <see cref="OneHotMseLoss"/>.</summary>
     /// <param name="input">Outputs f, (N, C).</param>

@@ -6,7 +6,7 @@ namespace LossLab.Losses;
 /// <summary>
 /// Poly-1 focal loss (Leng et al., ICLR 2022, arXiv:2204.12511), softmax form: ℓ = FL_γ + ε·(1 − p_y)^{γ+1}, with
 /// FL_γ = −α_y (1 − p_y)^γ log p_y the <see cref="FocalLoss"/>. The paper's detection form is sigmoid-based; see
-/// <see cref="Functional.SigmoidPoly1Focal"/>.
+/// <see cref="LossFunctions.SigmoidPoly1Focal"/>.
 /// </summary>
 public sealed class Poly1FocalLoss : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -43,11 +43,11 @@ public sealed class Poly1FocalLoss : nn.Module<Tensor, Tensor, Tensor>
     {
         Guard.LogitsAndTargets(input, target, nameof(input), nameof(target));
         var a = alpha is null ? null : FocalLoss.ClassTensor(alpha, input, nameof(alpha));
-        return Functional.Poly1Focal(input, target, Epsilon, Gamma, a, sampleWeights, Reduction);
+        return LossFunctions.Poly1Focal(input, target, Epsilon, Gamma, a, sampleWeights, Reduction);
     }
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Softmax Poly-1 focal: FL_γ + ε(1 − p_y)^{γ+1}; see <see cref="Poly1FocalLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

@@ -35,10 +35,10 @@ public sealed class Poly1Loss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.Poly1(input, target, Epsilon, LabelSmoothing, sampleWeights, Reduction);
+        LossFunctions.Poly1(input, target, Epsilon, LabelSmoothing, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Poly-1: CE + ε·(1 − p_t); see <see cref="Poly1Loss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

@@ -34,10 +34,10 @@ public sealed class PolyLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.PolyN(input, target, epsilons, sampleWeights, Reduction);
+        LossFunctions.PolyN(input, target, epsilons, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Poly-N: CE + Σ_j ε_j (1 − p_y)^j; see <see cref="PolyLoss"/>.</summary>
     /// <param name="input">Logits, (N, C).</param>

@@ -36,10 +36,10 @@ public sealed class SelfAdjustingDiceLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.SelfAdjustingDice(input, target, Alpha, Smooth, sampleWeights, Reduction);
+        LossFunctions.SelfAdjustingDice(input, target, Alpha, Smooth, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Self-adjusting Dice loss; see <see cref="SelfAdjustingDiceLoss"/>.</summary>
     /// <param name="input">Probabilities p in [0, 1], (N, …).</param>

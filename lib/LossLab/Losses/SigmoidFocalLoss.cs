@@ -35,10 +35,10 @@ public sealed class SigmoidFocalLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N) over the first dimension, or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.SigmoidFocal(input, target, Alpha, Gamma, sampleWeights, Reduction);
+        LossFunctions.SigmoidFocal(input, target, Alpha, Gamma, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Element-wise sigmoid focal loss; see <see cref="SigmoidFocalLoss"/>.</summary>
     /// <param name="input">Logits x, (N, …).</param>

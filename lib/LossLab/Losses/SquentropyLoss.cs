@@ -19,10 +19,10 @@ public sealed class SquentropyLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor target) => forward(input, target, null);
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
-    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => Functional.Squentropy(input, target, sampleWeights, Reduction);
+    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => LossFunctions.Squentropy(input, target, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Squentropy; see <see cref="SquentropyLoss"/>. Needs C ≥ 2.</summary>
     /// <param name="input">Logits f, (N, C).</param>

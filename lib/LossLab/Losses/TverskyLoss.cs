@@ -40,10 +40,10 @@ public sealed class TverskyLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
     public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) =>
-        Functional.Tversky(input, target, Alpha, Beta, Smooth, sampleWeights, Reduction);
+        LossFunctions.Tversky(input, target, Alpha, Beta, Smooth, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Tversky loss; see <see cref="TverskyLoss"/>.</summary>
     /// <param name="input">Probabilities p in [0, 1], (N, …).</param>

@@ -37,10 +37,10 @@ public sealed class ZLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor input, Tensor target) => forward(input, target, null);
 
     /// <summary>The loss with per-sample weights s (N), or null.</summary>
-    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => Functional.Z(input, target, A, B, sampleWeights, Reduction);
+    public Tensor forward(Tensor input, Tensor target, Tensor? sampleWeights) => LossFunctions.Z(input, target, A, B, sampleWeights, Reduction);
 }
 
-public static partial class Functional
+public static partial class LossFunctions
 {
     /// <summary>Spherical Z-loss; see <see cref="ZLoss"/>.</summary>
     /// <param name="input">Outputs o, (N, C).</param>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Training.Models;
+namespace LossLab.Models;
 
 /// <summary>The nonlinearity between a model's layers.</summary>
 public enum Activation

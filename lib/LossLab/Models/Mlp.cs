@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LossLab.Training.Models;
+namespace LossLab.Models;
 
 /// <summary>
 /// A multilayer perceptron: widths (d₀, d₁, …, d_L) give L linear layers; each hidden layer is

@@ -1,8 +1,9 @@
+using LossLab.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LossLab.Training.Models;
+namespace LossLab.Models;
 
 /// <summary>
 /// A small convolutional classifier for one-channel square images of 8×8 (digits) or 28×28 (MNIST) pixels:

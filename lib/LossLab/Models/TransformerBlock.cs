@@ -1,8 +1,9 @@
+using LossLab.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LossLab.Training.Models;
+namespace LossLab.Models;
 
 /// <summary>
 /// One pre-LN decoder block (Xiong et al. 2020, arXiv:2002.04745): x ← x + Attn(LN₁(x)), x ← x + MLP(LN₂(x)), with causal

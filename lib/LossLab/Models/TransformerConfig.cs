@@ -1,4 +1,4 @@
-namespace LossLab.Training.Models;
+namespace LossLab.Models;
 
 /// <summary>The shape of a <see cref="TransformerLm"/>.</summary>
 /// <param name="Vocabulary">The number of token ids V.</param>

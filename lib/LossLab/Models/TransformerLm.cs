@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace LossLab.Training.Models;
+namespace LossLab.Models;
 
 /// <summary>
 /// A tiny decoder-only Transformer language model (GPT-2 layout, Radford et al. 2019, with pre-LN blocks): token plus

@@ -5,8 +5,9 @@ namespace LossLab.Training;
 /// <summary>
 /// The one place LossLab seeds randomness. <see cref="Fix"/> seeds torch's global generator (parameter initialisation,
 /// dropout, <c>torch.rand*</c> without a generator); every other random source is handed out from a seed and a stream
-/// number (<see cref="Random"/>, <see cref="Generator"/>), so no code touches a shared .NET generator and the same
-/// (seed, stream) always gives the same numbers on the CPU.
+/// number (<see cref="Random(long, long)"/>, <see cref="Generator"/>), so no code touches a shared .NET generator and the
+/// same (seed, stream) always gives the same numbers on the CPU. <see cref="Legacy"/> is the one place that seeds a
+/// <see cref="System.Random"/> with the seed itself, for data sets that must keep their draws.
 /// </summary>
 public static class Seeds
 {
@@ -21,6 +22,18 @@ public static class Seeds
     /// <summary>A new <see cref="System.Random"/> for stream <paramref name="stream"/> of <paramref name="seed"/>. Different
     /// streams of one seed are independent; the generator uses .NET's seeded algorithm, which is fixed across versions.</summary>
     public static Random Random(long seed, long stream = 0) => new(unchecked((int)(Derive(seed, stream) >> 33)));
+
+    /// <summary>
+    /// A new <see cref="System.Random"/> seeded with <paramref name="seed"/> itself, exactly as <c>new Random(seed)</c>: the
+    /// single home of that constructor in LossLab. It exists so that the data generators (Gaussian mixtures, procedural
+    /// glyphs, Zipfian Markov chains and mixtures), k-means and the P×K sampler keep drawing the numbers they drew before
+    /// the seeding API covered them, so that their data sets, batches and results stay the same for the same seed. New
+    /// code uses <see cref="Random(long, long)"/>, whose streams of one seed are independent of each other.
+    /// </summary>
+    /// <remarks>Two legacy generators built from the same integer give the same draws: callers that need several streams
+    /// from one seed derive distinct integers (as <see cref="LossLab.Data.GaussianMixture"/> does) or use
+    /// <see cref="Random(long, long)"/>.</remarks>
+    public static Random Legacy(int seed) => new(seed);
 
     /// <summary>A new torch generator for stream <paramref name="stream"/> of <paramref name="seed"/> (shuffling, sampling),
     /// on <paramref name="device"/> (the CPU by default).</summary>

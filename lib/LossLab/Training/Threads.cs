@@ -3,40 +3,83 @@ using TorchSharp;
 namespace LossLab.Training;
 
 /// <summary>
-/// The number of threads torch's CPU kernels use. Small models run faster on one thread (per-op overhead dominates);
-/// large matrix products gain from two. <c>LOSSLAB_THREADS</c> overrides the default of <see cref="Configure"/>.
+/// The number of threads torch's CPU kernels use, set in one place: the <c>LOSSLAB_THREADS</c> environment variable.
 /// </summary>
+/// <remarks>
+/// <para><b>The rule.</b> LossLab applies <c>LOSSLAB_THREADS</c> when it initialises torch
+/// (<see cref="TorchRuntime.EnsureConfigured"/>, on the thread that first uses LossLab), and 1 thread when the variable
+/// is unset. Notebooks set nothing: the engine's <c>losslab run --jobs N</c> sets <c>LOSSLAB_THREADS</c> for each notebook
+/// process (its share of the cores), and a user who wants another count sets the variable. Small models run faster on one
+/// thread (per-op overhead dominates); large matrix products gain from two. libtorch's own default would be the number of
+/// cores.</para>
+/// <para><b>No silent override.</b> While <c>LOSSLAB_THREADS</c> is set, <see cref="Set"/> and <see cref="Configure"/>
+/// accept only that count: asking for another throws <see cref="InvalidOperationException"/> naming both, so a cell
+/// cannot undo the engine's split under <c>--jobs</c> without anyone noticing. Without the variable, code may set any
+/// count (benchmarks and determinism tests do).</para>
+/// <para>With libtorch's OpenMP backend the count belongs to the calling OS thread and to threads that first use torch
+/// afterwards: a thread that already ran torch keeps its own count, so apply it on the thread that trains
+/// (<see cref="Apply"/>; LossLab's notebook kernel runs every cell on one thread).</para>
+/// </remarks>
 public static class Threads
 {
-    /// <summary>The environment variable read by <see cref="Configure"/> ("1", "2", …).</summary>
+    /// <summary>The environment variable that sets the thread count ("1", "2", …).</summary>
     public const string EnvironmentVariable = "LOSSLAB_THREADS";
 
-    /// <summary>The number of threads torch uses now.</summary>
+    /// <summary>The count applied when <c>LOSSLAB_THREADS</c> is unset.</summary>
+    public const int Default = 1;
+
+    /// <summary>The number of threads torch uses now (on the calling thread).</summary>
     public static int Current => torch.get_num_threads();
 
-    /// <summary>Sets torch's intra-op thread count to <paramref name="count"/> and returns it. With libtorch's OpenMP
-    /// backend the count belongs to the calling OS thread and to threads that first use torch afterwards: a thread that
-    /// already ran torch keeps its own count, so set it on the thread that trains (LossLab's notebook kernel runs every
-    /// cell on one thread).</summary>
+    /// <summary>The count <c>LOSSLAB_THREADS</c> asks for, or null when it is unset or blank.</summary>
+    /// <exception cref="InvalidOperationException"><c>LOSSLAB_THREADS</c> is set but is not a positive integer.</exception>
+    public static int? FromEnvironment()
+    {
+        string? text = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
+            throw new InvalidOperationException($"{EnvironmentVariable} must be a positive integer; got '{text}'.");
+        return n;
+    }
+
+    /// <summary>The count LossLab applies: <c>LOSSLAB_THREADS</c> when set, else <see cref="Default"/> (1).</summary>
+    public static int Configured => FromEnvironment() ?? Default;
+
+    /// <summary>Applies <see cref="Configured"/> on the calling thread and returns it (what <see cref="TorchRuntime"/>
+    /// does once per process; call it on another thread that trains).</summary>
+    public static int Apply()
+    {
+        int n = Configured;
+        TorchRuntime.EnsureConfigured();
+        torch.set_num_threads(n);
+        return n;
+    }
+
+    /// <summary>Sets torch's intra-op thread count to <paramref name="count"/> on the calling thread and returns it.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is below 1.</exception>
+    /// <exception cref="InvalidOperationException"><c>LOSSLAB_THREADS</c> is set to another count (see the remarks).</exception>
     public static int Set(int count)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "count must be at least 1.");
+        if (FromEnvironment() is int fixedCount && fixedCount != count)
+            throw new InvalidOperationException(
+                $"{EnvironmentVariable}={fixedCount} fixes torch's thread count (the engine sets it under --jobs, or it was set " +
+                $"for this process); a request for {count} would override it. Remove the call (LossLab applies " +
+                $"{EnvironmentVariable} itself) or change the variable.");
         TorchRuntime.EnsureConfigured();
         torch.set_num_threads(count);
         return count;
     }
 
-    /// <summary>Sets the thread count to <paramref name="requested"/> when given, else to <c>LOSSLAB_THREADS</c> when set,
-    /// else to <paramref name="fallback"/>; returns the count set.</summary>
-    /// <exception cref="ArgumentException"><c>LOSSLAB_THREADS</c> is not a positive integer.</exception>
-    public static int Configure(int? requested = null, int fallback = 1)
+    /// <summary>Sets the thread count and returns it: <c>LOSSLAB_THREADS</c> when set (a <paramref name="requested"/>
+    /// count must then equal it), else <paramref name="requested"/>, else <paramref name="fallback"/>. Notebooks need not
+    /// call it: LossLab applies <c>LOSSLAB_THREADS</c> (or 1) when it initialises torch.</summary>
+    /// <exception cref="InvalidOperationException"><c>LOSSLAB_THREADS</c> is not a positive integer, or is set and
+    /// <paramref name="requested"/> asks for another count.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The count to set is below 1.</exception>
+    public static int Configure(int? requested = null, int fallback = Default)
     {
-        if (requested is int r) return Set(r);
-        string? text = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(text)) return Set(fallback);
-        if (!int.TryParse(text.Trim(), out int n) || n < 1)
-            throw new ArgumentException($"{EnvironmentVariable} must be a positive integer; got '{text}'.", nameof(requested));
-        return Set(n);
+        if (FromEnvironment() is int fixedCount) return Set(requested ?? fixedCount);
+        return Set(requested ?? fallback);
     }
 }

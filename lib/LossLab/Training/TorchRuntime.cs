@@ -12,6 +12,7 @@ namespace LossLab.Training;
 /// its AVX-512 and AVX2 kernels, and reads uninitialised padding, so that the result changes from run to run and is
 /// sometimes NaN. With oneDNN off, libtorch uses its own convolution (im2col + GEMM), which matches float64 to 1e-6.
 /// See environment.md, "Same seed, same numbers".</item>
+/// <item><b>The thread count</b>: <c>LOSSLAB_THREADS</c>, else 1 (see <see cref="Threads"/>).</item>
 /// <item><b>The CPU mode</b> (<c>LOSSLAB_CPU_MODE</c>): <see cref="CpuMode.Portable"/> pins ATen's vector kernels to
 /// AVX2 (<c>ATEN_CPU_CAPABILITY=avx2</c>) and MKL to its AVX2 code path (<c>MKL_CBWR=AVX2</c>), so that an AVX-512
 /// Intel and an AVX2-only AMD machine run the same kernels; <see cref="CpuMode.Fast"/> lets both dispatch to the
@@ -73,9 +74,11 @@ public static class TorchRuntime
         _ => throw new ArgumentException($"{ModeVariable} must be 'portable' or 'fast'; got '{text}'.", nameof(text)),
     };
 
-    /// <summary>Loads libtorch and applies the settings that need it (oneDNN convolutions off). Idempotent and
+    /// <summary>Loads libtorch and applies the settings that need it: oneDNN convolutions off, and torch's thread count
+    /// from <c>LOSSLAB_THREADS</c> (1 when unset; see <see cref="Threads"/>) on the calling thread. Idempotent and
     /// thread-safe; cheap after the first call.</summary>
     /// <exception cref="ArgumentException"><c>LOSSLAB_CPU_MODE</c> is neither portable nor fast.</exception>
+    /// <exception cref="InvalidOperationException"><c>LOSSLAB_THREADS</c> is set but is not a positive integer.</exception>
     public static void EnsureConfigured()
     {
         if (Volatile.Read(ref configured)) return;
@@ -83,8 +86,10 @@ public static class TorchRuntime
         {
             if (configured) return;
             _ = ParseMode(Environment.GetEnvironmentVariable(ModeVariable));
+            int threads = Threads.Configured;
             torch.InitializeDeviceType(DeviceType.CPU);
             oneDnnConvolutions = NativeContext.DisableOneDnn();
+            torch.set_num_threads(threads);
             Volatile.Write(ref configured, true);
         }
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using LossLab.Data;
-using TensorDataset = LossLab.Data.TensorDataset;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,6 +15,10 @@ namespace LossLab.Training;
 /// shuffling generator and torch's global generator atomically, so a killed run resumes where its last checkpoint was
 /// and ends with the same parameters, bit for bit on the CPU, as an uninterrupted run. An objective or clipper with state
 /// of its own joins the checkpoint by implementing <see cref="ICheckpointable"/>.
+/// <para>Device: every batch (<see cref="Fit"/>, <see cref="FitSteps"/>, <see cref="TrainStep"/>) is moved to the device of
+/// the model's parameters (<see cref="Device"/>) before the objective sees it, so a data set may stay on the CPU while the
+/// model trains on a GPU (move the model, e.g. <c>model.to(Devices.Choose())</c>, before creating the optimizer). The
+/// shuffling order is drawn on the CPU, so the same seed gives the same batches on every device.</para>
 /// </summary>
 public sealed class Trainer
 {
@@ -44,6 +47,7 @@ public sealed class Trainer
         this.optimizer = optimizer;
         this.objective = objective;
         parameters = model.parameters().Where(p => p.requires_grad).ToArray();
+        TorchRuntime.EnsureConfigured();
     }
 
     /// <summary>Trains <paramref name="model"/> with <paramref name="optimizer"/> on the loss <paramref name="objective"/> computes.</summary>
@@ -78,6 +82,35 @@ public sealed class Trainer
 
     /// <summary>Also checkpoint every this many steps (0: only at epoch ends).</summary>
     public long CheckpointEvery { get; init; }
+
+    /// <summary>The device batches are moved to: that of the model's first parameter (or buffer); the CPU for a model
+    /// with neither. Read at every step, so a model moved after the trainer was made is followed.</summary>
+    public Device Device => ModelDevice(model);
+
+    /// <summary>The device of <paramref name="model"/>'s first parameter, else of its first buffer, else the CPU.</summary>
+    public static Device ModelDevice(nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        foreach (var p in model.parameters()) return p.device;
+        foreach (var b in model.buffers()) return b.device;
+        return CPU;
+    }
+
+    /// <summary><paramref name="tensor"/> itself when it is on <paramref name="device"/>, else a copy there (which belongs
+    /// to the dispose scope open at the call).</summary>
+    public static Tensor OnDevice(Tensor tensor, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ArgumentNullException.ThrowIfNull(device);
+        return tensor.device_type == device.type && (device.index < 0 || tensor.device_index == device.index)
+            ? tensor : tensor.to(device);
+    }
+
+    Batch OnModelDevice(Tensor inputs, Tensor targets, long step, int epoch)
+    {
+        var device = Device;
+        return new Batch(OnDevice(inputs, device), OnDevice(targets, device), step, epoch);
+    }
 
     /// <summary>Optimizer steps taken.</summary>
     public long Step { get; private set; }
@@ -150,7 +183,7 @@ public sealed class Trainer
             using (NewDisposeScope())
             {
                 var (x, y) = batches(Step);
-                step = TrainStepCore(new Batch(x, y, Step, Epoch));
+                step = TrainStepCore(OnModelDevice(x, y, Step, Epoch));
             }
             if (Record(step, Epoch, clock) is { } stopped) return stopped;
             var (loss, lr) = (step.Loss, step.Lr);
@@ -168,15 +201,22 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Trains on <paramref name="data"/> until <paramref name="epochs"/> epochs are complete in all (a resumed or repeated
-    /// call continues from <see cref="Epoch"/>), in mini-batches of <paramref name="batchSize"/>.
+    /// Trains on <paramref name="data"/>, in mini-batches of <paramref name="batchSize"/>, until
+    /// <paramref name="untilEpoch"/> epochs are complete in all. The count is cumulative, not "this many more": it includes
+    /// the epochs of earlier calls and of a resumed checkpoint (<see cref="Epoch"/>), so <c>Fit(data, 3, b)</c> after
+    /// <c>Fit(data, 2, b)</c> trains one more epoch, and a call with <paramref name="untilEpoch"/> ≤ <see cref="Epoch"/>
+    /// trains none. To train n more epochs, pass <c>trainer.Epoch + n</c>. Batches are moved to <see cref="Device"/>.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">epochs is negative or batchSize is not positive, or the data set is
+    /// <param name="data">The training set (on any device).</param>
+    /// <param name="untilEpoch">The number of completed epochs to reach, counted from the start of training.</param>
+    /// <param name="batchSize">Samples per mini-batch.</param>
+    /// <param name="cancellationToken">Stops the run between steps (status <see cref="TrainingStatus.Cancelled"/>).</param>
+    /// <exception cref="ArgumentOutOfRangeException">untilEpoch is negative or batchSize is not positive, or the data set is
     /// empty (or smaller than one batch with <see cref="DropLast"/>).</exception>
-    public TrainingResult Fit(TensorDataset data, int epochs, int batchSize, CancellationToken cancellationToken = default)
+    public TrainingResult Fit(LabeledTensors data, int untilEpoch, int batchSize, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
-        if (epochs < 0) throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be non-negative.");
+        if (untilEpoch < 0) throw new ArgumentOutOfRangeException(nameof(untilEpoch), untilEpoch, "untilEpoch (the cumulative number of epochs to reach) must be non-negative.");
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         if (ProgressEvery < 1) throw new ArgumentOutOfRangeException(nameof(ProgressEvery), ProgressEvery, "ProgressEvery must be at least 1.");
         if (CheckpointEvery < 0) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "CheckpointEvery must be non-negative.");
@@ -188,10 +228,10 @@ public sealed class Trainer
         if (Step == 0 && CheckpointPath is not null && File.Exists(CheckpointPath)) LoadCheckpoint(CheckpointPath);
         EnsureShuffler();
         var clock = Stopwatch.StartNew();
-        long firstStep = Step, totalSteps = epochs * batchesPerEpoch;
+        long firstStep = Step, totalSteps = untilEpoch * batchesPerEpoch;
         model.train();
 
-        while (Epoch < epochs)
+        while (Epoch < untilEpoch)
         {
             int epoch = Epoch;
             if (Shuffle) shuffler!.set_state(epochStartState!);
@@ -208,13 +248,13 @@ public sealed class Trainer
                     {
                         if (!batches.MoveNext()) break;
                         var (x, y) = batches.Current;
-                        step = TrainStepCore(new Batch(x, y, Step, epoch));
+                        step = TrainStepCore(OnModelDevice(x, y, Step, epoch));
                     }
                     if (Record(step, epoch, clock) is { } stopped) return stopped;
                     var (loss, lr) = (step.Loss, step.Lr);
                     stepInEpoch++;
                     if (Progress is not null && Step % ProgressEvery == 0 && stepInEpoch < batchesPerEpoch)
-                        Progress.Report(Report(loss, lr, totalSteps, epoch, epochs, clock, firstStep, null));
+                        Progress.Report(Report(loss, lr, totalSteps, epoch, untilEpoch, clock, firstStep, null));
                     if (CheckpointPath is not null && CheckpointEvery > 0 && Step % CheckpointEvery == 0 && stepInEpoch < batchesPerEpoch)
                         SaveCheckpoint(CheckpointPath);
                 }
@@ -226,7 +266,7 @@ public sealed class Trainer
             stepInEpoch = 0;
             if (Shuffle) ReplaceEpochStartState(shuffler!.get_state());
             Progress?.Report(Report(lastFiniteLoss, History.LearningRates.Count > 0 ? History.LearningRates[^1] : double.NaN,
-                totalSteps, epoch, epochs, clock, firstStep, metrics.Count > 0 ? metrics : null));
+                totalSteps, epoch, untilEpoch, clock, firstStep, metrics.Count > 0 ? metrics : null));
             if (CheckpointPath is not null) SaveCheckpoint(CheckpointPath);
         }
         return Result(TrainingStatus.Completed, clock);
@@ -243,7 +283,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(targets);
         double loss, gradNorm, lr;
         using (NewDisposeScope())
-            (loss, gradNorm, lr) = TrainStepCore(new Batch(inputs, targets, Step, Epoch));
+            (loss, gradNorm, lr) = TrainStepCore(OnModelDevice(inputs, targets, Step, Epoch));
         if (!double.IsFinite(loss)) throw new NonFiniteLossException(Step, loss, lastFiniteLoss);
         lastFiniteLoss = loss;
         History.AddStep(Epoch, loss, lr, gradNorm);

@@ -24,7 +24,7 @@ public static class ForgetSplit
     }
 
     /// <summary>Random forgetting of <paramref name="fraction"/> of <paramref name="data"/>.</summary>
-    public static (TensorDataset Forget, TensorDataset Retain) Random(TensorDataset data, double fraction, Random rng)
+    public static (LabeledTensors Forget, LabeledTensors Retain) Random(LabeledTensors data, double fraction, Random rng)
     {
         ArgumentNullException.ThrowIfNull(data);
         var (f, r) = RandomIndices(data.Count, fraction, rng);
@@ -32,7 +32,7 @@ public static class ForgetSplit
     }
 
     /// <summary>Class-wise forgetting: every sample of class <paramref name="forgetClass"/> is forgotten.</summary>
-    public static (TensorDataset Forget, TensorDataset Retain) Class(TensorDataset data, int forgetClass)
+    public static (LabeledTensors Forget, LabeledTensors Retain) Class(LabeledTensors data, int forgetClass)
     {
         ArgumentNullException.ThrowIfNull(data);
         var labels = RandomSampling.LabelsOf(data, nameof(data));

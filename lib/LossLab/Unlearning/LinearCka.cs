@@ -14,7 +14,7 @@ public static class LinearCka
     /// <summary>CKA between two models' representations of the same <paramref name="data"/>, e.g. the penultimate
     /// features of an unlearned model and of the original.</summary>
     public static double BetweenModels(Func<Tensor, Tensor> featuresA, nn.Module modelA, Func<Tensor, Tensor> featuresB, nn.Module modelB,
-        LossLab.Data.TensorDataset data)
+        LossLab.Data.LabeledTensors data)
     {
         using var scope = NewDisposeScope();
         return Compute(ModelOutputs.Apply(featuresA, modelA, data), ModelOutputs.Apply(featuresB, modelB, data));

@@ -59,8 +59,8 @@ public static class LinearProbe
 
     /// <summary>Fits the probe on frozen features of a model: <paramref name="features"/> (e.g. <c>mlp.Features</c>, the
     /// penultimate representation) evaluated without gradients on <paramref name="train"/> and <paramref name="test"/>.</summary>
-    public static LinearProbeResult OnFeatures(Func<Tensor, Tensor> features, nn.Module model, LossLab.Data.TensorDataset train,
-        LossLab.Data.TensorDataset test, int numClasses, double l2 = 1e-3, int maxIterations = 200)
+    public static LinearProbeResult OnFeatures(Func<Tensor, Tensor> features, nn.Module model, LossLab.Data.LabeledTensors train,
+        LossLab.Data.LabeledTensors test, int numClasses, double l2 = 1e-3, int maxIterations = 200)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);

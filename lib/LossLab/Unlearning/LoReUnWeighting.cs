@@ -46,7 +46,7 @@ public sealed class LoReUnWeighting : IForgetTerm, IDisposable
 
     /// <summary>Static LoReUn: weights N·softmax(−ℓ/T) over all of <paramref name="forget"/> at <paramref name="model"/>'s
     /// current (original) state.</summary>
-    public static LoReUnWeighting Static(IForgetTerm inner, nn.Module<Tensor, Tensor> model, LossLab.Data.TensorDataset forget, double temperature = 1.0)
+    public static LoReUnWeighting Static(IForgetTerm inner, nn.Module<Tensor, Tensor> model, LossLab.Data.LabeledTensors forget, double temperature = 1.0)
     {
         var term = new LoReUnWeighting(inner, temperature);
         using var scope = NewDisposeScope();

@@ -18,7 +18,7 @@ namespace LossLab.Unlearning;
 public static class MembershipInference
 {
     /// <summary>pθ(yᵢ|xᵢ) for every sample (softmax taken in float64).</summary>
-    public static double[] TrueClassConfidence(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    public static double[] TrueClassConfidence(nn.Module<Tensor, Tensor> model, LabeledTensors data)
     {
         using var scope = NewDisposeScope();
         var logits = ModelOutputs.Logits(model, data);
@@ -31,7 +31,7 @@ public static class MembershipInference
     }
 
     /// <summary>Per-sample cross-entropy −log pθ(yᵢ|xᵢ) (float64).</summary>
-    public static double[] Losses(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    public static double[] Losses(nn.Module<Tensor, Tensor> model, LabeledTensors data)
     {
         using var scope = NewDisposeScope();
         var logits = ModelOutputs.Logits(model, data);
@@ -58,7 +58,7 @@ public static class MembershipInference
 
     /// <summary>SalUn's MIA-efficacy (percent) of <paramref name="model"/>, with the shadow members drawn from
     /// <paramref name="retain"/> by <see cref="ShadowMemberIndices"/> with <paramref name="seed"/>.</summary>
-    public static double Efficacy(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset retain, TensorDataset test, long seed = 0)
+    public static double Efficacy(nn.Module<Tensor, Tensor> model, LabeledTensors forget, LabeledTensors retain, LabeledTensors test, long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(retain);
         ArgumentNullException.ThrowIfNull(test);
@@ -86,7 +86,7 @@ public static class MembershipInference
     }
 
     /// <summary>The loss-threshold MIA AUC of <paramref name="model"/>: D_f as members against D_test as non-members.</summary>
-    public static double LossAuc(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset test) =>
+    public static double LossAuc(nn.Module<Tensor, Tensor> model, LabeledTensors forget, LabeledTensors test) =>
         LossAuc(Losses(model, forget), Losses(model, test));
 
     /// <summary>The loss-threshold AUC from per-sample losses: P(ℓ_member &lt; ℓ_non-member) + ½ P(=).</summary>

@@ -8,11 +8,11 @@ public static class ModelOutputs
 {
     /// <summary>The logits (N, C) of <paramref name="model"/> on <paramref name="data"/>, as a detached float64 CPU
     /// tensor in the caller's dispose scope. The model's training flag is restored afterwards.</summary>
-    public static Tensor Logits(nn.Module<Tensor, Tensor> model, TensorDataset data, int batchSize = 1024) =>
+    public static Tensor Logits(nn.Module<Tensor, Tensor> model, LabeledTensors data, int batchSize = 1024) =>
         Apply(model.call, model, data, batchSize);
 
     /// <summary>The outputs of any function of the inputs (e.g. penultimate features), concatenated, float64 on the CPU.</summary>
-    public static Tensor Apply(Func<Tensor, Tensor> function, nn.Module model, TensorDataset data, int batchSize = 1024)
+    public static Tensor Apply(Func<Tensor, Tensor> function, nn.Module model, LabeledTensors data, int batchSize = 1024)
     {
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(model);
@@ -41,7 +41,7 @@ public static class ModelOutputs
 
     /// <summary>Accuracy in percent of <paramref name="model"/> on <paramref name="data"/>.</summary>
     /// <remarks>SalUn reports accuracies in percent; this is <see cref="LossLab.Evaluation.ClassificationMetrics.Accuracy(Tensor, Tensor)"/> × 100.</remarks>
-    public static double AccuracyPercent(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    public static double AccuracyPercent(nn.Module<Tensor, Tensor> model, LabeledTensors data)
     {
         using var scope = NewDisposeScope();
         return 100.0 * LossLab.Evaluation.ClassificationMetrics.Accuracy(Logits(model, data), data.Labels.cpu());

@@ -18,7 +18,7 @@ public static class RelearnTime
     /// <param name="threshold">Accuracy in percent (e.g. 90).</param>
     /// <param name="learningRate">Plain SGD step size.</param>
     /// <param name="maxSteps">The cap.</param>
-    public static int? Measure(nn.Module<Tensor, Tensor> model, TensorDataset relearn, TensorDataset evaluation,
+    public static int? Measure(nn.Module<Tensor, Tensor> model, LabeledTensors relearn, LabeledTensors evaluation,
         double threshold = 90, double learningRate = 0.01, int maxSteps = 500)
     {
         ArgumentNullException.ThrowIfNull(model);

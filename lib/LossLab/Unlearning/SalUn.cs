@@ -20,7 +20,7 @@ public static class SalUn
     /// <param name="options">The budget and optimizer settings.</param>
     /// <param name="fraction">The kept fraction (SalUn's README: 0.5).</param>
     /// <param name="seed">Seed of the random labels.</param>
-    public static (UnlearningMethod Method, ParameterMask Mask) Create(nn.Module<Tensor, Tensor> model, TensorDataset forget,
+    public static (UnlearningMethod Method, ParameterMask Mask) Create(nn.Module<Tensor, Tensor> model, LabeledTensors forget,
         int numClasses, UnlearningOptions options, double fraction = 0.5, long seed = 0)
     {
         var mask = SaliencyMask.Compute(model, forget, fraction);

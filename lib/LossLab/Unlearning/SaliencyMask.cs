@@ -12,7 +12,7 @@ namespace LossLab.Unlearning;
 public static class SaliencyMask
 {
     /// <summary>The saliency scores |Σ_batches ∇θ CE(batch)| by parameter name (the model is left unchanged, gradients zeroed).</summary>
-    public static Dictionary<string, Tensor> Scores(nn.Module<Tensor, Tensor> model, TensorDataset forget, int batchSize = 256)
+    public static Dictionary<string, Tensor> Scores(nn.Module<Tensor, Tensor> model, LabeledTensors forget, int batchSize = 256)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(forget);
@@ -37,7 +37,7 @@ public static class SaliencyMask
     }
 
     /// <summary>The SalUn mask: the top <paramref name="fraction"/> of saliency scores over all parameters.</summary>
-    public static ParameterMask Compute(nn.Module<Tensor, Tensor> model, TensorDataset forget, double fraction = 0.5, int batchSize = 256)
+    public static ParameterMask Compute(nn.Module<Tensor, Tensor> model, LabeledTensors forget, double fraction = 0.5, int batchSize = 256)
     {
         Guard.InRange(fraction, 0, 1, nameof(fraction));
         var scores = Scores(model, forget, batchSize);

@@ -25,8 +25,8 @@ public static class Unlearner
     /// <param name="hooks">Hooks of the method (SalUn's mask, a layer restriction), run in order.</param>
     /// <param name="onStep">Called after each step with the step index and the model (e.g. to record FA–RA trajectories);
     /// it runs inside the step's dispose scope.</param>
-    public static UnlearningRun Run(nn.Module<Tensor, Tensor> model, IUnlearningObjective objective, TensorDataset forget,
-        TensorDataset retain, UnlearningOptions? options = null, IReadOnlyList<IUnlearningHook>? hooks = null,
+    public static UnlearningRun Run(nn.Module<Tensor, Tensor> model, IUnlearningObjective objective, LabeledTensors forget,
+        LabeledTensors retain, UnlearningOptions? options = null, IReadOnlyList<IUnlearningHook>? hooks = null,
         Action<int, nn.Module<Tensor, Tensor>>? onStep = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -91,10 +91,10 @@ public static class Unlearner
 
     /// <summary>Retrain, the oracle: fine-tune a freshly initialised <paramref name="freshModel"/> on D_r alone for
     /// <c>options.Steps</c> steps (give it the original training budget and the original seeds).</summary>
-    public static UnlearningRun Retrain(nn.Module<Tensor, Tensor> freshModel, TensorDataset retain, UnlearningOptions options)
+    public static UnlearningRun Retrain(nn.Module<Tensor, Tensor> freshModel, LabeledTensors retain, UnlearningOptions options)
     {
         ArgumentNullException.ThrowIfNull(retain);
-        using var noForget = new TensorDataset(retain.Features.narrow(0, 0, 0).clone(), retain.Labels.narrow(0, 0, 0).clone());
+        using var noForget = new LabeledTensors(retain.Features.narrow(0, 0, 0).clone(), retain.Labels.narrow(0, 0, 0).clone());
         return Run(freshModel, UnlearningObjectives.Retrain(), noForget, retain, options with { ForgetBatchSize = 0 });
     }
 }

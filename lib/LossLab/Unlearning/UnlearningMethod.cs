@@ -15,7 +15,7 @@ public sealed record UnlearningMethod(string Name, IUnlearningObjective Objectiv
     IReadOnlyList<IUnlearningHook>? Hooks = null)
 {
     /// <summary>Runs the method on <paramref name="model"/> in place.</summary>
-    public UnlearningRun Run(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset retain,
+    public UnlearningRun Run(nn.Module<Tensor, Tensor> model, LabeledTensors forget, LabeledTensors retain,
         Action<int, nn.Module<Tensor, Tensor>>? onStep = null) =>
         Unlearner.Run(model, Objective, forget, retain, Options, Hooks, onStep) with { Method = Name };
 }

@@ -15,7 +15,7 @@ public sealed record UnlearningMetrics(double ForgetAccuracy, double RetainAccur
 
     /// <summary>Evaluates <paramref name="model"/> on the three sets; <paramref name="seed"/> draws the MIA's shadow
     /// members from the retain set (<see cref="MembershipInference.ShadowMemberIndices"/>).</summary>
-    public static UnlearningMetrics Evaluate(nn.Module<Tensor, Tensor> model, TensorDataset forget, TensorDataset retain, TensorDataset test,
+    public static UnlearningMetrics Evaluate(nn.Module<Tensor, Tensor> model, LabeledTensors forget, LabeledTensors retain, LabeledTensors test,
         long seed = 0)
     {
         ArgumentNullException.ThrowIfNull(model);

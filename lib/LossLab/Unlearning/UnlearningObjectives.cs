@@ -57,7 +57,7 @@ public static class UnlearningObjectives
     /// <summary>Any objective's forget term re-weighted by static LoReUn weights computed once on D_f at the original
     /// model (see <see cref="LoReUnWeighting.Static"/>; dispose the term after the run).</summary>
     public static ForgetRetainObjective WithStaticLoReUn(ForgetRetainObjective objective, nn.Module<Tensor, Tensor> model,
-        LossLab.Data.TensorDataset forget, double temperature = 1.0)
+        LossLab.Data.LabeledTensors forget, double temperature = 1.0)
     {
         ArgumentNullException.ThrowIfNull(objective);
         if (objective.Forget is null) throw new ArgumentException($"{objective.Name} has no forget term to re-weight.", nameof(objective));

@@ -51,7 +51,7 @@ public class LabelNoiseTests
     [Fact]
     public void Dataset_form_keeps_features_and_noises_labels()
     {
-        using var data = new TensorDataset(ones(100, 2), tensor(Enumerable.Range(0, 100).Select(i => (long)(i % 5)).ToArray()));
+        using var data = new LabeledTensors(ones(100, 2), tensor(Enumerable.Range(0, 100).Select(i => (long)(i % 5)).ToArray()));
         using var noisy = LabelNoise.Symmetric(data, 0.3, new Random(0));
         Assert.Equal(30L, noisy.Labels.ne(data.Labels).sum().item<long>());
         Assert.True(noisy.Features.equal(data.Features).all().item<bool>());

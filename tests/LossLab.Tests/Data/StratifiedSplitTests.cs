@@ -40,7 +40,7 @@ public class StratifiedSplitTests
     public void Splitting_a_dataset_copies_matching_rows()
     {
         var labels = Labels();
-        using var data = new TensorDataset(arange(20, dtype: ScalarType.Float32).reshape(20, 1), tensor(labels));
+        using var data = new LabeledTensors(arange(20, dtype: ScalarType.Float32).reshape(20, 1), tensor(labels));
         var (train, test) = StratifiedSplit.Split(data, 0.3, new Random(3));
         using (train)
         using (test)

@@ -1,5 +1,5 @@
 using LossLab.Experiments;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 
 namespace LossLab.Tests.Experiments;

@@ -52,7 +52,7 @@ public class AnyLossTests
         }
         double hardF1 = 2 * tp / (2 * tp + fp + fn);
         Assert.True(P.All(v => Math.Abs(v - 0.5) > 0.01));
-        Close(1 - hardF1, Functional.Any(F64(P, 12), F64(Y, 12), 2000, smooth: 0).ToDouble(), 1e-6);
+        Close(1 - hardF1, LossFunctions.Any(F64(P, 12), F64(Y, 12), 2000, smooth: 0).ToDouble(), 1e-6);
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class AnyLossTests
         Assert.Equal("amplification", Assert.Throws<ArgumentOutOfRangeException>(() => new AnyLoss(0)).ParamName);
         Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => new AnyLoss(10, beta: 0)).ParamName);
         Assert.Equal("smooth", Assert.Throws<ArgumentOutOfRangeException>(() => new AnyLoss(10, smooth: -1)).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentOutOfRangeException>(() => Functional.Any(F64(new[] { 1.5 }, 1), F64(new[] { 1.0 }, 1), 10)).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentException>(() => Functional.Any(F64(new[] { 0.5 }, 1), F64(new[] { 1.0, 0 }, 2), 10)).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentOutOfRangeException>(() => LossFunctions.Any(F64(new[] { 1.5 }, 1), F64(new[] { 1.0 }, 1), 10)).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => LossFunctions.Any(F64(new[] { 0.5 }, 1), F64(new[] { 1.0, 0 }, 2), 10)).ParamName);
     }
 }

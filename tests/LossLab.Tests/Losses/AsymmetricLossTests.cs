@@ -42,14 +42,14 @@ public class AsymmetricLossTests
         var x = F64(Uniform(N * L, 62), N, L);
         var y = F64(Uniform(N * L, 63, 0, 1).Select(v => v > 0.5 ? 1.0 : 0.0).ToArray(), N, L);
         double bce = nn.functional.binary_cross_entropy_with_logits(x, y, reduction: nn.Reduction.Sum).ToDouble() / N;
-        Close(bce, Functional.Asymmetric(x, y, 0, 0, 0).ToDouble(), 1e-12);
+        Close(bce, LossFunctions.Asymmetric(x, y, 0, 0, 0).ToDouble(), 1e-12);
     }
 
     [Fact]
     public void Negatives_below_the_clip_are_discarded()
     {
         // p = σ(−5) ≈ 0.0067 < m = 0.05 for a negative label: p_m = 0 and the loss is exactly zero.
-        Assert.Equal(0.0, Functional.Asymmetric(F64(new[] { -5.0 }, 1, 1), F64(new[] { 0.0 }, 1, 1)).ToDouble());
+        Assert.Equal(0.0, LossFunctions.Asymmetric(F64(new[] { -5.0 }, 1, 1), F64(new[] { 0.0 }, 1, 1)).ToDouble());
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class AsymmetricLossTests
     {
         Assert.Equal("clip", Assert.Throws<ArgumentOutOfRangeException>(() => new AsymmetricLoss(clip: 1.0)).ParamName);
         Assert.Equal("gammaNegative", Assert.Throws<ArgumentOutOfRangeException>(() => new AsymmetricLoss(gammaNegative: -1)).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentException>(() => Functional.Asymmetric(torch.zeros(3), torch.zeros(3))).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentException>(() => Functional.Asymmetric(torch.zeros(2, 3), torch.zeros(2, 4))).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => LossFunctions.Asymmetric(torch.zeros(3), torch.zeros(3))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => LossFunctions.Asymmetric(torch.zeros(2, 3), torch.zeros(2, 4))).ParamName);
     }
 }

@@ -36,7 +36,7 @@ public class CalibrationLossTests
     {
         // logits [2, 1, 0], label 2: p_y is the smallest, so p_j = 0 and ℓ = −(1 − p_y)^γ log p_y.
         var p = Softmax(new[] { 2.0, 1, 0 });
-        Close(-Math.Pow(1 - p[2], 5) * Math.Log(p[2]), Functional.DualFocal(F64(new[] { 2.0, 1, 0 }, 1, 3), I64(new long[] { 2 })).ToDouble(), 1e-14);
+        Close(-Math.Pow(1 - p[2], 5) * Math.Log(p[2]), LossFunctions.DualFocal(F64(new[] { 2.0, 1, 0 }, 1, 3), I64(new long[] { 2 })).ToDouble(), 1e-14);
     }
 
     [Fact]
@@ -103,12 +103,12 @@ public class CalibrationLossTests
     public void Bad_arguments_throw()
     {
         Assert.Equal("gamma", Assert.Throws<ArgumentOutOfRangeException>(() => new DualFocalLoss(-1)).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentException>(() => Functional.Squentropy(torch.zeros(2, 1), I64(new long[] { 0, 0 }))).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => LossFunctions.Squentropy(torch.zeros(2, 1), I64(new long[] { 0, 0 }))).ParamName);
         Assert.Equal("rescale", Assert.Throws<ArgumentOutOfRangeException>(() => new OneHotMseLoss(0)).ParamName);
         Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => new OneHotMseLoss(1, -1)).ParamName);
         Assert.Equal("a", Assert.Throws<ArgumentOutOfRangeException>(() => new ZLoss(0, 1)).ParamName);
         Assert.Equal("b", Assert.Throws<ArgumentOutOfRangeException>(() => new ZLoss(1, double.NaN)).ParamName);
         Assert.Equal("weight", Assert.Throws<ArgumentOutOfRangeException>(() => new LogitZLoss(-1)).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentException>(() => Functional.LogitZ(torch.zeros(3))).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => LossFunctions.LogitZ(torch.zeros(3))).ParamName);
     }
 }

@@ -27,13 +27,13 @@ public class CoverageLossTests
     {
         var z = F64(Uniform(N * C, 102), N, C);
         var y = I64(Labels(N, C, 103));
-        Close(Functional.CrossEntropy(z, y).ToDouble(), Functional.Coverage(z, y, 1).ToDouble(), 1e-13);
+        Close(LossFunctions.CrossEntropy(z, y).ToDouble(), LossFunctions.Coverage(z, y, 1).ToDouble(), 1e-13);
     }
 
     [Fact]
     public void A_confident_correct_sample_has_a_tiny_loss_and_finite_gradient()
     {
-        var (value, grad) = ValueAndGrad(x => Functional.Coverage(x, I64(new long[] { 0 }), 16), new[] { 3.0, 0, 0 }, new long[] { 1, 3 });
+        var (value, grad) = ValueAndGrad(x => LossFunctions.Coverage(x, I64(new long[] { 0 }), 16), new[] { 3.0, 0, 0 }, new long[] { 1, 3 });
         double miss = 1 - Softmax(new[] { 3.0, 0, 0 })[0];
         Close(-Math.Log(1 - Math.Pow(miss, 16)), value, 1e-12);
         Assert.All(grad, g => Assert.True(double.IsFinite(g)));
@@ -43,6 +43,6 @@ public class CoverageLossTests
     public void Bad_arguments_throw()
     {
         Assert.Equal("samples", Assert.Throws<ArgumentOutOfRangeException>(() => new CoverageLoss(0)).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentException>(() => Functional.Coverage(torch.zeros(2, 3), I64(new long[] { 0 }))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => LossFunctions.Coverage(torch.zeros(2, 3), I64(new long[] { 0 }))).ParamName);
     }
 }

@@ -43,7 +43,7 @@ public class CrossEntropyLossTests
         var w = classWeights ? Weights : null;
         var s = sampleWeights ? SampleWeights : null;
         MatchesReference(
-            x => Functional.CrossEntropy(x, I64(y), w is null ? null : F64(w, C), s is null ? null : F64(s, N), eps, reduction),
+            x => LossFunctions.CrossEntropy(x, I64(y), w is null ? null : F64(w, C), s is null ? null : F64(s, N), eps, reduction),
             x => Reference(x, y, w, s, eps, reduction), z, new long[] { N, C });
     }
 
@@ -55,7 +55,7 @@ public class CrossEntropyLossTests
         var z = F64(Uniform(N * C, 3), N, C);
         var y = I64(Labels(N, C, 4));
         var w = F64(Weights, C);
-        var ours = Functional.CrossEntropy(z, y, w, null, eps).ToDouble();
+        var ours = LossFunctions.CrossEntropy(z, y, w, null, eps).ToDouble();
         var torchs = nn.functional.cross_entropy(z, y, w, label_smoothing: eps).ToDouble();
         Close(torchs, ours, 1e-12);
     }
@@ -81,7 +81,7 @@ public class CrossEntropyLossTests
             Close(SampleWeights[i] * (0.9 * Weights[y[i]] * -logp[y[i]] + 0.1 / C * smooth), perSample[i], 1e-12);
         }
         var mean = new CrossEntropyLoss(Weights, 0.1).forward(F64(z, N, C), I64(y), F64(SampleWeights, N)).ToDouble();
-        Close(Functional.CrossEntropy(F64(z, N, C), I64(y), F64(Weights, C), F64(SampleWeights, N), 0.1).ToDouble(), mean, 1e-14);
+        Close(LossFunctions.CrossEntropy(F64(z, N, C), I64(y), F64(Weights, C), F64(SampleWeights, N), 0.1).ToDouble(), mean, 1e-14);
     }
 
     [Fact]
@@ -97,11 +97,11 @@ public class CrossEntropyLossTests
     [Fact]
     public void Empty_batch_and_zero_weights_give_zero_loss_and_zero_gradient()
     {
-        var (value, grad) = ValueAndGrad(x => Functional.CrossEntropy(x, torch.zeros(0, ScalarType.Int64)), Array.Empty<double>(), new long[] { 0, C });
+        var (value, grad) = ValueAndGrad(x => LossFunctions.CrossEntropy(x, torch.zeros(0, ScalarType.Int64)), Array.Empty<double>(), new long[] { 0, C });
         Assert.Equal(0.0, value);
         Assert.Empty(grad);
         var z = Uniform(2 * C, 9);
-        var (v2, g2) = ValueAndGrad(x => Functional.CrossEntropy(x, I64(new long[] { 0, 1 }), null, torch.zeros(2, ScalarType.Float64)), z, new long[] { 2, C });
+        var (v2, g2) = ValueAndGrad(x => LossFunctions.CrossEntropy(x, I64(new long[] { 0, 1 }), null, torch.zeros(2, ScalarType.Float64)), z, new long[] { 2, C });
         Assert.Equal(0.0, v2);
         Assert.All(g2, g => Assert.Equal(0.0, g));
     }
@@ -111,12 +111,12 @@ public class CrossEntropyLossTests
     {
         var z = F64(Uniform(N * C, 10), N, C);
         var y = I64(Labels(N, C, 11));
-        Assert.Equal("target", Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(z, I64(new long[] { 0, 1 }))).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(z, y.to(ScalarType.Float64))).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Functional.CrossEntropy(z, I64(new long[] { 0, 1, 2, 3, 4, 0 }))).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(z.flatten(), y)).ParamName);
-        Assert.Equal("classWeights", Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(z, y, F64(new[] { 1.0, 2.0 }, 2))).ParamName);
-        Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => Functional.CrossEntropy(z, y, null, F64(new[] { 1.0 }, 1))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => LossFunctions.CrossEntropy(z, I64(new long[] { 0, 1 }))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => LossFunctions.CrossEntropy(z, y.to(ScalarType.Float64))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => LossFunctions.CrossEntropy(z, I64(new long[] { 0, 1, 2, 3, 4, 0 }))).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => LossFunctions.CrossEntropy(z.flatten(), y)).ParamName);
+        Assert.Equal("classWeights", Assert.Throws<ArgumentException>(() => LossFunctions.CrossEntropy(z, y, F64(new[] { 1.0, 2.0 }, 2))).ParamName);
+        Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => LossFunctions.CrossEntropy(z, y, null, F64(new[] { 1.0 }, 1))).ParamName);
         Assert.Equal("labelSmoothing", Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss(labelSmoothing: 1.5)).ParamName);
         Assert.Equal("ClassWeights", Assert.Throws<ArgumentOutOfRangeException>(() => new CrossEntropyLoss(new[] { 1.0, -1.0 })).ParamName);
         Assert.Equal("input", Assert.Throws<ArgumentException>(() => new CrossEntropyLoss(new[] { 1.0, 1.0 }).call(z, y)).ParamName);

@@ -66,9 +66,9 @@ public class DiceFamilyTests
         });
         MatchesReference(x => new TverskyLoss().call(x, F64(Soft, N, D)), Ref, P, Shape);
         var (p, y) = (F64(P, N, D), F64(Hard, N, D));
-        Close(Functional.Dice(p, y, 0).ToDouble(), Functional.Tversky(p, y, 0.5, 0.5, 0).ToDouble(), 1e-14);
+        Close(LossFunctions.Dice(p, y, 0).ToDouble(), LossFunctions.Tversky(p, y, 0.5, 0.5, 0).ToDouble(), 1e-14);
         double jaccard = Rowwise(P, Hard, (a, t) => 1 - Dot(a, t) / (a.Sum() + t.Sum() - Dot(a, t)));
-        Close(jaccard, Functional.Tversky(p, y, 1, 1, 0).ToDouble(), 1e-14);
+        Close(jaccard, LossFunctions.Tversky(p, y, 1, 1, 0).ToDouble(), 1e-14);
     }
 
     [Fact]
@@ -92,11 +92,11 @@ public class DiceFamilyTests
     public void Metric_losses_equal_soft_dice_and_jaccard_on_hard_labels_and_vanish_at_soft_identity()
     {
         var (p, y, s) = (F64(P, N, D), F64(Hard, N, D), F64(Soft, N, D));
-        Close(Functional.Dice(p, y, 0).ToDouble(), Functional.DiceMetric(p, y).ToDouble(), 1e-14);
-        Close(Functional.Tversky(p, y, 1, 1, 0).ToDouble(), Functional.JaccardMetric(p, y).ToDouble(), 1e-14);
-        Assert.Equal(0.0, Functional.DiceMetric(s, s).ToDouble(), 14);
-        Assert.Equal(0.0, Functional.JaccardMetric(s, s).ToDouble(), 14);
-        Assert.True(Functional.Dice(s, s, 0).ToDouble() > 0.05);   // soft Dice does not vanish at x = y for soft labels
+        Close(LossFunctions.Dice(p, y, 0).ToDouble(), LossFunctions.DiceMetric(p, y).ToDouble(), 1e-14);
+        Close(LossFunctions.Tversky(p, y, 1, 1, 0).ToDouble(), LossFunctions.JaccardMetric(p, y).ToDouble(), 1e-14);
+        Assert.Equal(0.0, LossFunctions.DiceMetric(s, s).ToDouble(), 14);
+        Assert.Equal(0.0, LossFunctions.JaccardMetric(s, s).ToDouble(), 14);
+        Assert.True(LossFunctions.Dice(s, s, 0).ToDouble() > 0.05);   // soft Dice does not vanish at x = y for soft labels
     }
 
     [Fact]
@@ -104,8 +104,8 @@ public class DiceFamilyTests
     {
         foreach (Func<Tensor, Tensor, Tensor> loss in new Func<Tensor, Tensor, Tensor>[]
                  {
-                     (x, t) => Functional.Dice(x, t, 0), (x, t) => Functional.DiceMetric(x, t), (x, t) => Functional.JaccardMetric(x, t),
-                     (x, t) => Functional.Tversky(x, t, 0.3, 0.7, 0), (x, t) => Functional.SelfAdjustingDice(x, t, 1, 0),
+                     (x, t) => LossFunctions.Dice(x, t, 0), (x, t) => LossFunctions.DiceMetric(x, t), (x, t) => LossFunctions.JaccardMetric(x, t),
+                     (x, t) => LossFunctions.Tversky(x, t, 0.3, 0.7, 0), (x, t) => LossFunctions.SelfAdjustingDice(x, t, 1, 0),
                  })
         {
             var (value, grad) = ValueAndGrad(x => loss(x, torch.zeros(2, 3, ScalarType.Float64)), new double[6], new long[] { 2, 3 });
@@ -117,7 +117,7 @@ public class DiceFamilyTests
     [Fact]
     public void Sample_weights_and_sum_reduce_per_row_losses()
     {
-        var none = Functional.Dice(F64(P, N, D), F64(Hard, N, D), reduction: nn.Reduction.None).data<double>().ToArray();
+        var none = LossFunctions.Dice(F64(P, N, D), F64(Hard, N, D), reduction: nn.Reduction.None).data<double>().ToArray();
         var s = new[] { 1.0, 3.0, 0.5 };
         Close(Reduce(none, nn.Reduction.Mean, s), new DiceLoss().forward(F64(P, N, D), F64(Hard, N, D), F64(s, N)).ToDouble(), 1e-14);
         Close(none.Sum(), new DiceLoss(reduction: nn.Reduction.Sum).call(F64(P, N, D), F64(Hard, N, D)).ToDouble(), 1e-14);
@@ -126,12 +126,12 @@ public class DiceFamilyTests
     [Fact]
     public void Bad_arguments_throw()
     {
-        Assert.Equal("input", Assert.Throws<ArgumentOutOfRangeException>(() => Functional.Dice(torch.full(2, 2, 1.5f), torch.zeros(2, 2))).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentException>(() => Functional.DiceMetric(torch.zeros(2, 2), torch.zeros(2, 3))).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Functional.JaccardMetric(torch.zeros(2, 2), torch.full(2, 2, -1f))).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentOutOfRangeException>(() => LossFunctions.Dice(torch.full(2, 2, 1.5f), torch.zeros(2, 2))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => LossFunctions.DiceMetric(torch.zeros(2, 2), torch.zeros(2, 3))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => LossFunctions.JaccardMetric(torch.zeros(2, 2), torch.full(2, 2, -1f))).ParamName);
         Assert.Equal("smooth", Assert.Throws<ArgumentOutOfRangeException>(() => new DiceLoss(-1)).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => new SelfAdjustingDiceLoss(-1)).ParamName);
         Assert.Equal("beta", Assert.Throws<ArgumentOutOfRangeException>(() => new TverskyLoss(0.5, -0.5)).ParamName);
-        Assert.Equal("input", Assert.Throws<ArgumentException>(() => Functional.Tversky(torch.zeros(2, 2, ScalarType.Int64), torch.zeros(2, 2))).ParamName);
+        Assert.Equal("input", Assert.Throws<ArgumentException>(() => LossFunctions.Tversky(torch.zeros(2, 2, ScalarType.Int64), torch.zeros(2, 2))).ParamName);
     }
 }

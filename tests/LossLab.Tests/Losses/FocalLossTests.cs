@@ -40,13 +40,13 @@ public class FocalLossTests
     {
         var z = F64(Uniform(N * C, 42), N, C);
         var y = I64(Labels(N, C, 43));
-        Close(Functional.CrossEntropy(z, y).ToDouble(), Functional.Focal(z, y, 0).ToDouble(), 1e-14);
+        Close(LossFunctions.CrossEntropy(z, y).ToDouble(), LossFunctions.Focal(z, y, 0).ToDouble(), 1e-14);
     }
 
     [Fact]
     public void Confident_correct_sample_has_finite_gradient()
     {
-        var (value, grad) = ValueAndGrad(x => Functional.Focal(x, I64(new long[] { 0 }), 2), new[] { 60.0, 0, 0 }, new long[] { 1, 3 });
+        var (value, grad) = ValueAndGrad(x => LossFunctions.Focal(x, I64(new long[] { 0 }), 2), new[] { 60.0, 0, 0 }, new long[] { 1, 3 });
         Assert.True(value >= 0 && value < 1e-40);
         Assert.All(grad, g => Assert.True(double.IsFinite(g)));
     }
@@ -83,9 +83,9 @@ public class FocalLossTests
         var x = Uniform(6, 46);
         var t = new[] { 1.0, 0, 0, 1, 0, 1 };
         var s = new[] { 2.0, 0.5 };
-        var none = Functional.SigmoidFocal(F64(x, 2, 3), F64(t, 2, 3), reduction: nn.Reduction.None).data<double>().ToArray();
+        var none = LossFunctions.SigmoidFocal(F64(x, 2, 3), F64(t, 2, 3), reduction: nn.Reduction.None).data<double>().ToArray();
         double expected = (2.0 * (none[0] + none[1] + none[2]) + 0.5 * (none[3] + none[4] + none[5])) / (3 * 2.5);
-        Close(expected, Functional.SigmoidFocal(F64(x, 2, 3), F64(t, 2, 3), sampleWeights: F64(s, 2)).ToDouble(), 1e-14);
+        Close(expected, LossFunctions.SigmoidFocal(F64(x, 2, 3), F64(t, 2, 3), sampleWeights: F64(s, 2)).ToDouble(), 1e-14);
     }
 
     [Fact]
@@ -95,8 +95,8 @@ public class FocalLossTests
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => new FocalLoss(alpha: new[] { -0.1 })).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentException>(() => new FocalLoss(alpha: new[] { 1.0 }).call(torch.zeros(1, 2), I64(new long[] { 0 }))).ParamName);
         Assert.Equal("alpha", Assert.Throws<ArgumentOutOfRangeException>(() => new SigmoidFocalLoss(1.5)).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentException>(() => Functional.SigmoidFocal(torch.zeros(2, 3), torch.zeros(2, 2))).ParamName);
-        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => Functional.SigmoidFocal(torch.zeros(2), torch.full(2, 2.0f))).ParamName);
-        Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => Functional.SigmoidFocal(torch.zeros(2, 2), torch.zeros(2, 2), sampleWeights: torch.ones(3))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentException>(() => LossFunctions.SigmoidFocal(torch.zeros(2, 3), torch.zeros(2, 2))).ParamName);
+        Assert.Equal("target", Assert.Throws<ArgumentOutOfRangeException>(() => LossFunctions.SigmoidFocal(torch.zeros(2), torch.full(2, 2.0f))).ParamName);
+        Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => LossFunctions.SigmoidFocal(torch.zeros(2, 2), torch.zeros(2, 2), sampleWeights: torch.ones(3))).ParamName);
     }
 }

@@ -75,6 +75,6 @@ public class LdamLossTests
         Assert.Equal("input", Assert.Throws<ArgumentException>(() => loss.call(torch.zeros(2, 4), I64(new long[] { 0, 1 }))).ParamName);
         Assert.Equal("ClassWeights", Assert.Throws<ArgumentException>(() => loss.ClassWeights = new[] { 1.0 }).ParamName);
         Assert.Equal("scale", Assert.Throws<ArgumentOutOfRangeException>(() => new LdamLoss(Counts, scale: 0)).ParamName);
-        Assert.Equal("margins", Assert.Throws<ArgumentException>(() => Functional.Ldam(torch.zeros(2, 3), I64(new long[] { 0, 1 }), torch.zeros(2))).ParamName);
+        Assert.Equal("margins", Assert.Throws<ArgumentException>(() => LossFunctions.Ldam(torch.zeros(2, 3), I64(new long[] { 0, 1 }), torch.zeros(2))).ParamName);
     }
 }

@@ -89,7 +89,7 @@ public class PolyLossTests
             }
             return total / x.Length;
         }
-        MatchesReference(x => Functional.SigmoidPoly1Focal(x, F64(t, N, C)), Sig, z, new long[] { N, C });
+        MatchesReference(x => LossFunctions.SigmoidPoly1Focal(x, F64(t, N, C)), Sig, z, new long[] { N, C });
     }
 
     [Fact]
@@ -100,6 +100,6 @@ public class PolyLossTests
         Assert.Equal("epsilon", Assert.Throws<ArgumentOutOfRangeException>(() => new Poly1Loss(double.PositiveInfinity)).ParamName);
         Assert.Equal("labelSmoothing", Assert.Throws<ArgumentOutOfRangeException>(() => new Poly1Loss(1, -0.1)).ParamName);
         Assert.Equal("gamma", Assert.Throws<ArgumentOutOfRangeException>(() => new Poly1FocalLoss(1, -2)).ParamName);
-        Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => Functional.Poly1Focal(torch.zeros(2, 2), I64(new long[] { 0, 1 }), sampleWeights: torch.ones(5))).ParamName);
+        Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => LossFunctions.Poly1Focal(torch.zeros(2, 2), I64(new long[] { 0, 1 }), sampleWeights: torch.ones(5))).ParamName);
     }
 }

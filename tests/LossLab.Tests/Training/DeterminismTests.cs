@@ -1,6 +1,6 @@
 using LossLab.Scaling;
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

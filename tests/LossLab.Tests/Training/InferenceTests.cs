@@ -1,7 +1,7 @@
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 
 namespace LossLab.Tests.Training;
 
@@ -11,7 +11,7 @@ public class InferenceTests
     public void Predict_concatenates_batches_in_order_in_eval_mode_and_restores_the_mode()
     {
         var mlp = new Mlp([4, 8, 3], dropout: 0.5);
-        using var data = new TensorDataset(randn(10, 4), zeros(10, dtype: ScalarType.Int64));
+        using var data = new LabeledTensors(randn(10, 4), zeros(10, dtype: ScalarType.Int64));
         mlp.eval();
         var whole = mlp.forward(data.Features).data<float>().ToArray();
         mlp.train();

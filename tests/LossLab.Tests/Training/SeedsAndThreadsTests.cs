@@ -53,28 +53,67 @@ public class SeedsAndThreadsTests
     }
 
     [Fact]
-    public void Threads_follow_the_argument_then_the_environment_then_the_fallback()
+    public void Legacy_draws_what_new_Random_of_the_same_seed_draws_so_data_sets_keep_their_values()
+    {
+        foreach (int seed in new[] { 0, 1, 42, -7, int.MaxValue })
+        {
+            var legacy = Seeds.Legacy(seed);
+            var reference = new Random(seed);
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Equal(reference.Next(), legacy.Next());
+                Assert.Equal(reference.NextDouble(), legacy.NextDouble());
+            }
+        }
+    }
+
+    [Fact]
+    public void Threads_follow_LOSSLAB_THREADS_when_set_and_a_different_request_is_refused_not_applied()
     {
         int original = Threads.Current;
         string? env = Environment.GetEnvironmentVariable(Threads.EnvironmentVariable);
         try
         {
+            // unset: the library's default is 1; code may ask for any count
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, null);
+            Assert.Null(Threads.FromEnvironment());
+            Assert.Equal(1, Threads.Configured);
+            Assert.Equal(1, Threads.Apply());
+            Assert.Equal(1, Threads.Current);
             Assert.Equal(2, Threads.Configure(2));
             Assert.Equal(2, Threads.Current);
-            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, "1");
             Assert.Equal(1, Threads.Configure());
-            Assert.Equal(1, Threads.Current);
-            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, null);
             Assert.Equal(2, Threads.Configure(fallback: 2));
-            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, "zero");
-            var ex = Assert.Throws<ArgumentException>(() => Threads.Configure());
-            Assert.Contains(Threads.EnvironmentVariable, ex.Message);
+
+            // set (as the engine does under --jobs): it is the count, and another request fails loudly and changes nothing
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, "1");
+            Assert.Equal(1, Threads.Configured);
+            Assert.Equal(1, Threads.Apply());
+            Assert.Equal(1, Threads.Configure());
+            Assert.Equal(1, Threads.Configure(fallback: 2));
+            Assert.Equal(1, Threads.Configure(1));
+            var refused = Assert.Throws<InvalidOperationException>(() => Threads.Configure(2));
+            Assert.Contains("LOSSLAB_THREADS=1", refused.Message);
+            Assert.Contains("request for 2", refused.Message);
+            Assert.Throws<InvalidOperationException>(() => Threads.Set(2));
+            Assert.Equal(1, Threads.Current);
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, " 2 ");
+            Assert.Equal(2, Threads.Apply());
+            Assert.Equal(2, Threads.Current);
+
+            foreach (var bad in new[] { "zero", "0", "-1", "1.5" })
+            {
+                Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, bad);
+                Assert.Contains(Threads.EnvironmentVariable, Assert.Throws<InvalidOperationException>(() => Threads.Configure()).Message);
+            }
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, null);
             Assert.Equal("count", Assert.Throws<ArgumentOutOfRangeException>(() => Threads.Set(0)).ParamName);
         }
         finally
         {
-            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, env);
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, null);
             Threads.Set(original);
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, env);
         }
     }
 

@@ -1,9 +1,9 @@
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 
 namespace LossLab.Tests.Training;
 
@@ -11,12 +11,12 @@ namespace LossLab.Tests.Training;
 public class TrainerTests
 {
     /// <summary>A deterministic 3-class problem: 96 points, 6 features, labels from the sign pattern of a fixed projection.</summary>
-    internal static TensorDataset SmallClassification(long seed = 7, int n = 96, int features = 6)
+    internal static LabeledTensors SmallClassification(long seed = 7, int n = 96, int features = 6)
     {
         using var g = Seeds.Generator(seed, 99);
         var x = randn(n, features, generator: g);
         var y = x.narrow(1, 0, 3).argmax(1);
-        return new TensorDataset(x, y);
+        return new LabeledTensors(x, y);
     }
 
     static double[] Flat(nn.Module model) =>
@@ -31,12 +31,12 @@ public class TrainerTests
         var model = nn.Linear(2, 1, dtype: ScalarType.Float64);
         double[] w = model.weight!.data<double>().ToArray();
         double b = model.bias!.data<double>()[0];
-        var data = new TensorDataset(tensor(xs), tensor(ys).reshape(5, 1));
+        var data = new LabeledTensors(tensor(xs), tensor(ys).reshape(5, 1));
         var opt = optim.SGD(model.parameters(), 1.0);
         Func<long, double> schedule = s => 0.1 / (1 + s);
         var trainer = new Trainer(model, opt, batch => nn.functional.mse_loss(model.forward(batch.Inputs), batch.Targets))
         { Schedule = schedule, Shuffle = false };
-        var result = trainer.Fit(data, epochs: 2, batchSize: 2);
+        var result = trainer.Fit(data, untilEpoch: 2, batchSize: 2);
 
         // reference: explicit loops, batches {0,1}, {2,3}, {4} per epoch
         int[][] batches = [[0, 1], [2, 3], [4]];
@@ -92,7 +92,7 @@ public class TrainerTests
             using var logits = Inference.Predict(model, test);
             return logits.argmax(1).eq(test.Labels).to_type(ScalarType.Float64).mean().item<double>();
         });
-        var result = trainer.Fit(train, epochs: 15, batchSize: 32);
+        var result = trainer.Fit(train, untilEpoch: 15, batchSize: 32);
 
         Assert.Equal(TrainingStatus.Completed, result.Status);
         var accuracy = trainer.History.EpochFrame().GetColumn<double>("test_accuracy").Values.ToArray();
@@ -121,7 +121,7 @@ public class TrainerTests
         })
         { Progress = progress, ProgressEvery = 1, Seed = 1 };
 
-        var result = trainer.Fit(data, epochs: 5, batchSize: 16);
+        var result = trainer.Fit(data, untilEpoch: 5, batchSize: 16);
 
         Assert.Equal(TrainingStatus.NonFinite, result.Status);
         Assert.Equal(3, result.NonFiniteStep);
@@ -155,7 +155,7 @@ public class TrainerTests
             using var data = SmallClassification();
             var model = new Mlp([6, 32, 3], dropout: 0.2);
             var trainer = new Trainer(model, optim.Adam(model.parameters(), 1e-2), Objectives.CrossEntropy(model)) { Seed = seed };
-            trainer.Fit(data, epochs: 3, batchSize: 16);
+            trainer.Fit(data, untilEpoch: 3, batchSize: 16);
             return [.. trainer.History.Losses, .. Flat(model)];
         }
         var a = Run(11);
@@ -163,6 +163,24 @@ public class TrainerTests
         var c = Run(12);
         Assert.Equal(a, b);   // exact equality of every double
         Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void Fit_counts_epochs_cumulatively_untilEpoch_is_a_target_not_a_number_of_more_epochs()
+    {
+        using var data = SmallClassification();   // 96 samples, batch 32: 3 steps per epoch
+        var model = new Mlp([6, 8, 3]);
+        var trainer = new Trainer(model, optim.SGD(model.parameters(), 0.1), Objectives.CrossEntropy(model)) { Seed = 3 };
+        trainer.Fit(data, untilEpoch: 2, batchSize: 32);
+        Assert.Equal((2, 6L), (trainer.Epoch, trainer.Step));
+        trainer.Fit(data, untilEpoch: 3, batchSize: 32);          // one more epoch, not three
+        Assert.Equal((3, 9L), (trainer.Epoch, trainer.Step));
+        var again = trainer.Fit(data, untilEpoch: 2, batchSize: 32);   // already past: nothing to do
+        Assert.Equal((3, 9L), (trainer.Epoch, trainer.Step));
+        Assert.Equal(TrainingStatus.Completed, again.Status);
+        trainer.Fit(data, trainer.Epoch + 2, 32);                   // "two more"
+        Assert.Equal((5, 15L), (trainer.Epoch, trainer.Step));
+        Assert.Equal(5, trainer.History.EpochFrame().RowCount);
     }
 
     [Fact]
@@ -178,7 +196,7 @@ public class TrainerTests
             var straightModel = new Mlp([6, 24, 3], dropout: 0.3);
             var straight = new Trainer(straightModel, optim.Adam(straightModel.parameters(), 1e-2), Objectives.CrossEntropy(straightModel))
             { Seed = 21, Schedule = s => 1e-2 * (1 - s / 20.0) };
-            straight.Fit(data, epochs: 3, batchSize: 16);
+            straight.Fit(data, untilEpoch: 3, batchSize: 16);
             var expected = Flat(straightModel);
 
             // killed: checkpoints every 4 steps and at epoch ends; cancelled at step 10, so the last checkpoint is step 8
@@ -193,7 +211,7 @@ public class TrainerTests
                     Seed = 21, Schedule = s => 1e-2 * (1 - s / 20.0), CheckpointPath = path, CheckpointEvery = 4,
                     Progress = new Progress(p => { if (p.Step == 10) cts.Cancel(); }), ProgressEvery = 1,
                 };
-                Assert.Equal(TrainingStatus.Cancelled, killed.Fit(data, epochs: 3, batchSize: 16, cts.Token).Status);
+                Assert.Equal(TrainingStatus.Cancelled, killed.Fit(data, untilEpoch: 3, batchSize: 16, cts.Token).Status);
                 Assert.Equal(10, killed.Step);
                 opt.Dispose();
                 m.Dispose();
@@ -205,7 +223,7 @@ public class TrainerTests
             var resumedModel = new Mlp([6, 24, 3], dropout: 0.3);
             var resumed = new Trainer(resumedModel, optim.Adam(resumedModel.parameters(), 1e-2), Objectives.CrossEntropy(resumedModel))
             { Seed = 21, Schedule = s => 1e-2 * (1 - s / 20.0), CheckpointPath = path, CheckpointEvery = 4 };
-            var result = resumed.Fit(data, epochs: 3, batchSize: 16);
+            var result = resumed.Fit(data, untilEpoch: 3, batchSize: 16);
 
             Assert.Equal(TrainingStatus.Completed, result.Status);
             Assert.Equal(18, resumed.Step);
@@ -228,7 +246,7 @@ public class TrainerTests
         var trainer = new Trainer(model, optim.SGD(model.parameters(), 0.1), Objectives.CrossEntropy(model))
             .AddEvaluation(e => { calls.Add((e, model.training, is_grad_enabled())); return new Dictionary<string, double> { ["twice_epoch"] = 2 * e }; })
             .AddMetric("constant", () => 0.5);
-        trainer.Fit(data, epochs: 3, batchSize: 32);
+        trainer.Fit(data, untilEpoch: 3, batchSize: 32);
 
         Assert.Equal([(0, false, false), (1, false, false), (2, false, false)], calls);
         Assert.True(model.training);
@@ -251,7 +269,7 @@ public class TrainerTests
         var reports = new List<TrainingProgress>();
         var trainer = new Trainer(model, optim.SGD(model.parameters(), 0.1), Objectives.CrossEntropy(model))
         { Progress = new Progress(reports.Add), ProgressEvery = 4 }.AddMetric("m", () => 1);
-        trainer.Fit(data, epochs: 2, batchSize: 16);
+        trainer.Fit(data, untilEpoch: 2, batchSize: 16);
         // steps 4, 6 (epoch end), 8, 12 (epoch end)
         Assert.Equal(new long[] { 4, 6, 8, 12 }, reports.Select(r => r.Step).ToArray());
         Assert.Equal(new[] { false, true, false, true }, reports.Select(r => r.Metrics is not null).ToArray());
@@ -265,7 +283,7 @@ public class TrainerTests
         using var data = SmallClassification(n: 10);
         var model = new Mlp([6, 3]);
         var trainer = new Trainer(model, optim.SGD(model.parameters(), 0.1), Objectives.CrossEntropy(model)) { DropLast = true };
-        Assert.Equal("epochs", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, -1, 4)).ParamName);
+        Assert.Equal("untilEpoch", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, -1, 4)).ParamName);
         Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, 1, 0)).ParamName);
         Assert.Equal("data", Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Fit(data, 1, 11)).ParamName);
         Assert.Throws<ArgumentNullException>(() => new Trainer(model, null!, Objectives.CrossEntropy(model)));
@@ -309,13 +327,13 @@ public class TrainerTests
             var a = new Mlp([6, 8, 3]);
             var objectiveA = new CountingObjective(a);
             var first = new Trainer(a, optim.SGD(a.parameters(), 0.1), objectiveA) { CheckpointPath = path, CheckpointEvery = 3 };
-            first.Fit(data, epochs: 1, batchSize: 16);   // 6 steps; checkpoint at step 3 and at the epoch end
+            first.Fit(data, untilEpoch: 1, batchSize: 16);   // 6 steps; checkpoint at step 3 and at the epoch end
             Assert.Equal(6, objectiveA.Calls);
 
             var b = new Mlp([6, 8, 3]);
             var objectiveB = new CountingObjective(b);
             var second = new Trainer(b, optim.SGD(b.parameters(), 0.1), objectiveB) { CheckpointPath = path };
-            second.Fit(data, epochs: 2, batchSize: 16);
+            second.Fit(data, untilEpoch: 2, batchSize: 16);
             Assert.Equal(12, objectiveB.Calls);
             Assert.Equal(first.History.Losses, second.History.Losses.Take(6));
         }

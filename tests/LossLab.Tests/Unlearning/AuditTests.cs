@@ -72,12 +72,12 @@ public class AuditTests
 
     /// <summary>Class-sorted toy data: <paramref name="perClass"/> samples of each of 10 classes, in class order, with
     /// features (class, set, index).</summary>
-    static TensorDataset Sorted(int perClass, int set, int[]? classes = null)
+    static LabeledTensors Sorted(int perClass, int set, int[]? classes = null)
     {
         classes ??= Enumerable.Range(0, 10).ToArray();
         var labels = classes.SelectMany(c => Enumerable.Repeat((long)c, perClass)).ToArray();
         var x = labels.SelectMany((c, i) => new double[] { c, set, i }).ToArray();
-        return new TensorDataset(tensor(x, [labels.Length, 3], dtype: ScalarType.Float64), tensor(labels, dtype: ScalarType.Int64));
+        return new LabeledTensors(tensor(x, [labels.Length, 3], dtype: ScalarType.Float64), tensor(labels, dtype: ScalarType.Int64));
     }
 
     /// <summary>The (class, index) of the retain samples the MIA audit used as shadow members (set 0).</summary>
@@ -129,9 +129,9 @@ public class AuditTests
     {
         using var scope = NewDisposeScope();
         var model = Model();
-        using var forget = new TensorDataset(X(ForgetX), Y(ForgetY));
-        using var retain = new TensorDataset(X(RetainX), Y(RetainY));
-        using var test = new TensorDataset(X([[0.5, 0.5], [-0.2, 1.0]]), Y([1, 0]));
+        using var forget = new LabeledTensors(X(ForgetX), Y(ForgetY));
+        using var retain = new LabeledTensors(X(RetainX), Y(RetainY));
+        using var test = new LabeledTensors(X([[0.5, 0.5], [-0.2, 1.0]]), Y([1, 0]));
         double[] Conf(double[][] xs, long[] ys) => xs.Select((x, i) => Softmax(Logits(x))[ys[i]]).ToArray();
         var conf = MembershipInference.TrueClassConfidence(model, retain);
         Assert.Equal(Conf(RetainX, RetainY), conf, (a, b) => Math.Abs(a - b) < 1e-12);
@@ -253,9 +253,9 @@ public class AuditTests
     {
         using var scope = NewDisposeScope();
         LossLab.Training.Seeds.Fix(3);
-        var mlp = new LossLab.Training.Models.Mlp([2, 8, 3]);
-        var other = new LossLab.Training.Models.Mlp([2, 8, 3]);
-        using var data = new TensorDataset(X(RetainX.Concat(ForgetX).ToArray()).to_type(ScalarType.Float32), Y(RetainY.Concat(ForgetY).ToArray()));
+        var mlp = new LossLab.Models.Mlp([2, 8, 3]);
+        var other = new LossLab.Models.Mlp([2, 8, 3]);
+        using var data = new LabeledTensors(X(RetainX.Concat(ForgetX).ToArray()).to_type(ScalarType.Float32), Y(RetainY.Concat(ForgetY).ToArray()));
         using var _ = no_grad();
         var fa = mlp.Features(data.Features); var fb = other.Features(data.Features);
         Assert.Equal(LinearCka.Compute(fa, fb), LinearCka.BetweenModels(mlp.Features, mlp, other.Features, other, data), 1e-12);
@@ -270,8 +270,8 @@ public class AuditTests
     {
         using var scope = NewDisposeScope();
         var model = Model();
-        using var relearn = new TensorDataset(X(ForgetX), Y(ForgetY));
-        using var eval = new TensorDataset(X(ForgetX), Y(ForgetY));
+        using var relearn = new LabeledTensors(X(ForgetX), Y(ForgetY));
+        using var eval = new LabeledTensors(X(ForgetX), Y(ForgetY));
         const double lr = 0.5;
         // reference: explicit float64 gradient descent on the linear model
         var w = (double[,])W.Clone(); var bb = (double[])B.Clone();

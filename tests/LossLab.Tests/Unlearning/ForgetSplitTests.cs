@@ -23,7 +23,7 @@ public class ForgetSplitTests
     public void Class_forgetting_takes_every_sample_of_the_class()
     {
         using var scope = NewDisposeScope();
-        using var data = new TensorDataset(arange(12, dtype: ScalarType.Float32).reshape(6, 2), tensor(new long[] { 0, 3, 1, 3, 2, 0 }));
+        using var data = new LabeledTensors(arange(12, dtype: ScalarType.Float32).reshape(6, 2), tensor(new long[] { 0, 3, 1, 3, 2, 0 }));
         var (forget, retain) = ForgetSplit.Class(data, 3);
         Assert.Equal(new long[] { 3, 3 }, forget.Labels.data<long>().ToArray());
         Assert.Equal(new float[] { 2, 3, 6, 7 }, forget.Features.data<float>().ToArray());

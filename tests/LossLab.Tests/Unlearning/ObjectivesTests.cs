@@ -139,7 +139,7 @@ public class ObjectivesTests
     {
         using var scope = NewDisposeScope();
         var model = Model();
-        using var forget = new LossLab.Data.TensorDataset(X(ForgetX), Y(ForgetY));
+        using var forget = new LossLab.Data.LabeledTensors(X(ForgetX), Y(ForgetY));
         const double T = 2.0;
         var ce = ForgetX.Select((x, i) => Ce(Logits(x), ForgetY[i])).ToArray();
         var e = ce.Select(l => Math.Exp(-l / T)).ToArray();

@@ -7,8 +7,8 @@ namespace LossLab.Tests.Unlearning;
 
 public class UnlearnerTests
 {
-    static (TensorDataset Forget, TensorDataset Retain) Sets() =>
-        (new TensorDataset(X(ForgetX), Y(ForgetY)), new TensorDataset(X(RetainX), Y(RetainY)));
+    static (LabeledTensors Forget, LabeledTensors Retain) Sets() =>
+        (new LabeledTensors(X(ForgetX), Y(ForgetY)), new LabeledTensors(X(RetainX), Y(RetainY)));
 
     [Fact]
     public void One_plain_sgd_step_of_GradDiff_matches_the_closed_form_gradient()
@@ -106,7 +106,7 @@ public class UnlearnerTests
     public void Saliency_scores_are_the_absolute_accumulated_forget_gradient()
     {
         using var scope = NewDisposeScope();
-        var forget = new TensorDataset(X(ForgetX), Y(ForgetY));
+        var forget = new LabeledTensors(X(ForgetX), Y(ForgetY));
         var model = Model();
         var scores = SaliencyMask.Scores(model, forget, batchSize: 2);   // batches {0,1} and {2}
         var (w01, b01) = CeGrad(ForgetX[..2], ForgetY[..2]);

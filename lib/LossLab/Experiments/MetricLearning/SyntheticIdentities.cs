@@ -5,7 +5,7 @@ namespace LossLab.Experiments.MetricLearning;
 
 /// <summary>Images of synthetic identities with a known quality per image: <see cref="Data"/> holds (N, side²) float32
 /// images with int64 identity labels, <see cref="Quality"/> each image's quality q in [0, 1].</summary>
-public sealed record IdentityImages(TensorDataset Data, double[] Quality);
+public sealed record IdentityImages(LabeledTensors Data, double[] Quality);
 
 /// <summary>
 /// Synthetic identities of varying image quality, a small stand-in for face-recognition data where the quality of a
@@ -69,7 +69,7 @@ public static class SyntheticIdentities
                     features[i * pixels + p] = (float)Math.Clamp(image[p] + sigma * RandomSampling.Normal(rng), 0, 1);
             }
         }
-        return new IdentityImages(new TensorDataset(tensor(features, [n, pixels]), tensor(labels, [n])), quality);
+        return new IdentityImages(new LabeledTensors(tensor(features, [n, pixels]), tensor(labels, [n])), quality);
     }
 
     /// <summary>Identity <paramref name="identity"/>'s prototype image (side², row-major), 3×3 box-smoothed when

@@ -52,16 +52,17 @@ public abstract class MarginSoftmaxLoss : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor embeddings, Tensor labels) =>
         nn.functional.cross_entropy(Logits(embeddings, labels), labels.to_type(ScalarType.Int64), reduction: Reduction);
 
-    /// <summary>Per-sample losses weighted by <paramref name="sampleWeights"/> (B), then reduced.</summary>
+    /// <summary>Per-sample losses ℓ_i weighted by <paramref name="sampleWeights"/> s_i (B), then reduced as every LossLab
+    /// loss reduces weighted samples (PyTorch's weighted-mean convention): None → s_i·ℓ_i; Sum → Σ s_i·ℓ_i;
+    /// Mean → Σ s_i·ℓ_i / Σ s_i (0 with a zero gradient when Σ s_i = 0).</summary>
+    /// <exception cref="ArgumentException"><paramref name="sampleWeights"/> is not a floating (B) tensor.</exception>
     public Tensor Forward(Tensor embeddings, Tensor labels, Tensor sampleWeights)
     {
-        Guard.Rank(sampleWeights, 1, nameof(sampleWeights));
-        if (sampleWeights.shape[0] != embeddings.shape[0])
-            throw new ArgumentException($"sampleWeights must have one entry per row of embeddings: embeddings is {Guard.Shape(embeddings)}, sampleWeights is {Guard.Shape(sampleWeights)}.",
-                nameof(sampleWeights));
-        var per = nn.functional.cross_entropy(Logits(embeddings, labels), labels.to_type(ScalarType.Int64), reduction: nn.Reduction.None)
-            * sampleWeights.to_type(embeddings.dtype);
-        return Reduction switch { nn.Reduction.None => per, nn.Reduction.Sum => per.sum(), _ => per.mean() };
+        ArgumentNullException.ThrowIfNull(sampleWeights);
+        CheckInputs(embeddings, labels);
+        LossReduction.CheckSampleWeights(sampleWeights, embeddings.shape[0]);
+        var per = nn.functional.cross_entropy(Logits(embeddings, labels), labels.to_type(ScalarType.Int64), reduction: nn.Reduction.None);
+        return LossReduction.Reduce(per, Reduction, sampleWeights.to(embeddings.dtype, embeddings.device));
     }
 
     /// <summary>Throws unless (B, D) embeddings with D = the weights' size come with B labels in [0, C).</summary>

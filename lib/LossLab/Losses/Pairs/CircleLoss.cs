@@ -1,4 +1,7 @@
 using LossLab.Training;
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,11 +34,11 @@ public sealed class CircleLoss : PairLoss
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch)
     {
         var valid = batch.Positive.any(1).logical_and(batch.Negative.any(1));
-        return [new LossTerm("loss", Functional.Circle(batch.Matrix, batch.Positive, batch.Negative, Margin, Gamma), TermKind.Element, valid)];
+        return [new LossTerm("loss", PairLossFunctions.Circle(batch.Matrix, batch.Positive, batch.Negative, Margin, Gamma), TermKind.Element, valid)];
     }
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-anchor circle loss on a cosine-similarity matrix (see <see cref="CircleLoss"/>); 0 with zero gradient for an
     /// anchor that lacks positives or negatives.</summary>

@@ -37,17 +37,17 @@ public sealed class ClassLevelCircleLoss : torch.nn.Module<Tensor, Tensor, Tenso
     public Parameter Weight => weight;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor embeddings, Tensor labels) => Functional.ClassLevelCircle(embeddings, labels, weight, Margin, Gamma);
+    public override Tensor forward(Tensor embeddings, Tensor labels) => PairLossFunctions.ClassLevelCircle(embeddings, labels, weight, Margin, Gamma);
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Class-level circle loss with the given (C, D) class weights (see <see cref="ClassLevelCircleLoss"/>).</summary>
     public static Tensor ClassLevelCircle(Tensor embeddings, Tensor labels, Tensor weight, double margin = 0.25, double gamma = 256)
     {
         CheckProxyInputs(embeddings, labels, weight);
         var y = labels.to_type(ScalarType.Int64);
-        var s = new CosineSimilarity().Pairwise(embeddings, weight.to_type(embeddings.dtype));
+        var s = new Distances.CosineSimilarity().Pairwise(embeddings, weight.to_type(embeddings.dtype));
         var sd = s.detach();
         var isTarget = nn.functional.one_hot(y, weight.shape[0]).to_type(ScalarType.Bool);
         var targetLogit = gamma * (1 + margin - sd).relu() * (s - (1 - margin));

@@ -1,3 +1,6 @@
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,13 +37,13 @@ public sealed class ContrastiveLoss : PairLoss
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch)
     {
-        var (pos, neg) = Functional.Contrastive(batch.Matrix, batch.Positive, batch.Negative, PositiveMargin, NegativeMargin,
+        var (pos, neg) = PairLossFunctions.Contrastive(batch.Matrix, batch.Positive, batch.Negative, PositiveMargin, NegativeMargin,
             batch.Distance.IsSimilarity);
         return [new LossTerm("positive", pos, TermKind.PositivePair), new LossTerm("negative", neg, TermKind.NegativePair)];
     }
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-pair contrastive costs: ([d − m₊]₊ over positive pairs, [m₋ − d]₊ over negative pairs), or for a
     /// similarity ([m₊ − s]₊, [s − m₋]₊). See <see cref="ContrastiveLoss"/>.</summary>

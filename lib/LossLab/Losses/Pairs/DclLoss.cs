@@ -1,4 +1,7 @@
 using LossLab.Training;
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,11 +34,11 @@ public sealed class DclLoss : PairLoss
 
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch) =>
-        [new LossTerm("loss", Functional.Dcl(batch.Matrix, batch.Positive, batch.Negative, Temperature,
+        [new LossTerm("loss", PairLossFunctions.Dcl(batch.Matrix, batch.Positive, batch.Negative, Temperature,
             batch.Distance.IsSimilarity), TermKind.PositivePair)];
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-positive-pair decoupled contrastive values (see <see cref="DclLoss"/>).</summary>
     public static Tensor Dcl(Tensor matrix, Tensor positive, Tensor negative, double temperature = 0.1, bool isSimilarity = true)

@@ -1,3 +1,4 @@
+using LossLab.Distances;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,10 +24,10 @@ public sealed class InfoNceLoss : torch.nn.Module<Tensor, Tensor, Tensor>
     public bool Symmetric { get; }
 
     /// <summary>The loss of (N, D) <paramref name="queries"/> against their (N, D) <paramref name="keys"/>.</summary>
-    public override Tensor forward(Tensor queries, Tensor keys) => Functional.InfoNce(queries, keys, Temperature, Symmetric);
+    public override Tensor forward(Tensor queries, Tensor keys) => PairLossFunctions.InfoNce(queries, keys, Temperature, Symmetric);
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>InfoNCE of paired rows (see <see cref="InfoNceLoss"/>).</summary>
     public static Tensor InfoNce(Tensor queries, Tensor keys, double temperature = 0.07, bool symmetric = false)

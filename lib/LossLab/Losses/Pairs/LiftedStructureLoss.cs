@@ -1,3 +1,6 @@
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,11 +33,11 @@ public sealed class LiftedStructureLoss : PairLoss
 
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch) =>
-        [new LossTerm("loss", Functional.LiftedStructure(batch.Matrix, batch.Positive, batch.Negative, NegativeMargin,
+        [new LossTerm("loss", PairLossFunctions.LiftedStructure(batch.Matrix, batch.Positive, batch.Negative, NegativeMargin,
             PositiveMargin, batch.Distance.IsSimilarity), TermKind.PositivePair)];
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-positive-pair lifted structured loss (see <see cref="LiftedStructureLoss"/>). The negatives of both ends
     /// of each positive pair are gathered into one (P, 2R) row and reduced by the masked log-sum-exp (an empty row counts 0,

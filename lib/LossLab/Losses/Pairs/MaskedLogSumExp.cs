@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LossLab.Losses.Pairs;
 
 /// <summary>Functional forms of the pair losses and their numerical helpers.</summary>
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>log Σ_{j: keep_j} exp(x_j) along <paramref name="dim"/>, or log(1 + Σ …) when <paramref name="addOne"/>.
     /// Shifted by the (detached) row maximum so large arguments do not overflow. A row with nothing kept gives 0 with zero

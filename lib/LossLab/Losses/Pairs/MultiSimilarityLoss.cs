@@ -1,3 +1,6 @@
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,11 +36,11 @@ public sealed class MultiSimilarityLoss : PairLoss
 
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch) =>
-        [new LossTerm("loss", Functional.MultiSimilarity(batch.Matrix, batch.Positive, batch.Negative, Alpha, Beta, Base,
+        [new LossTerm("loss", PairLossFunctions.MultiSimilarity(batch.Matrix, batch.Positive, batch.Negative, Alpha, Beta, Base,
             batch.Distance.IsSimilarity), TermKind.Element)];
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-anchor multi-similarity loss (see <see cref="MultiSimilarityLoss"/>); an anchor without positives or
     /// negatives contributes 0 for the missing part.</summary>

@@ -1,3 +1,4 @@
+using LossLab.Distances;
 using TorchSharp;
 using static TorchSharp.torch;
 

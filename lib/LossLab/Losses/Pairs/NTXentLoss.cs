@@ -1,4 +1,7 @@
 using LossLab.Training;
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,11 +45,11 @@ public sealed class NTXentLoss : PairLoss
 
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch) =>
-        [new LossTerm("loss", Functional.NTXent(batch.Matrix, batch.Positive, batch.Negative, Temperature,
+        [new LossTerm("loss", PairLossFunctions.NTXent(batch.Matrix, batch.Positive, batch.Negative, Temperature,
             batch.Distance.IsSimilarity), TermKind.PositivePair)];
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-positive-pair NT-Xent values (see <see cref="NTXentLoss"/>), row-wise: O(B·R) memory. A positive pair whose
     /// anchor has no negatives costs 0.</summary>

@@ -1,3 +1,5 @@
+using LossLab.Distances;
+using LossLab.Miners;
 using TorchSharp;
 using static TorchSharp.torch;
 

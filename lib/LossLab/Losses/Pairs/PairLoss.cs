@@ -1,3 +1,6 @@
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;

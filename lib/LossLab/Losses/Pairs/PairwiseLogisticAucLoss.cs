@@ -1,3 +1,6 @@
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,11 +26,11 @@ public sealed class PairwiseLogisticAucLoss : PairLoss
 
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch) =>
-        [new LossTerm("loss", Functional.PairwiseLogisticAuc(batch.Matrix, batch.Positive, batch.Negative, Temperature,
+        [new LossTerm("loss", PairLossFunctions.PairwiseLogisticAuc(batch.Matrix, batch.Positive, batch.Negative, Temperature,
             batch.Distance.IsSimilarity), TermKind.Triplet)];
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-(anchor, positive, negative) values softplus(−(s_ap − s_an)/τ) (see <see cref="PairwiseLogisticAucLoss"/>),
     /// on the (B, R, R) broadcast.</summary>

@@ -1,3 +1,5 @@
+using LossLab.Training;
+
 namespace LossLab.Losses.Pairs;
 
 /// <summary>P×K batches (Hermans, Beyer and Leibe, arXiv:1703.07737; pytorch-metric-learning's <c>MPerClassSampler</c>):
@@ -25,7 +27,7 @@ public sealed class PkBatchSampler
         ClassesPerBatch = classesPerBatch;
         SamplesPerClass = samplesPerClass;
         SampleCount = labels.Count;
-        random = new Random(seed);
+        random = Seeds.Legacy(seed);
     }
 
     /// <summary>P.</summary>

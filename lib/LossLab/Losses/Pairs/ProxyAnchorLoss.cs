@@ -36,16 +36,16 @@ public sealed class ProxyAnchorLoss : torch.nn.Module<Tensor, Tensor, Tensor>
     public Parameter Proxies => proxies;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor embeddings, Tensor labels) => Functional.ProxyAnchor(embeddings, labels, proxies, Margin, Alpha);
+    public override Tensor forward(Tensor embeddings, Tensor labels) => PairLossFunctions.ProxyAnchor(embeddings, labels, proxies, Margin, Alpha);
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Proxy-Anchor loss with the given (C, D) proxies (see <see cref="ProxyAnchorLoss"/>).</summary>
     public static Tensor ProxyAnchor(Tensor embeddings, Tensor labels, Tensor proxies, double margin = 0.1, double alpha = 32)
     {
         CheckProxyInputs(embeddings, labels, proxies);
-        var cos = new CosineSimilarity().Pairwise(embeddings, proxies.to_type(embeddings.dtype));        // (B, C)
+        var cos = new Distances.CosineSimilarity().Pairwise(embeddings, proxies.to_type(embeddings.dtype));        // (B, C)
         var pos = nn.functional.one_hot(labels.to_type(ScalarType.Int64), proxies.shape[0]).to_type(ScalarType.Bool);
         var neg = pos.logical_not();
         var posTerm = MaskedLogSumExp(-alpha * (cos - margin), pos, 0, addOne: true);

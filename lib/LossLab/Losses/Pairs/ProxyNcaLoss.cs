@@ -1,3 +1,4 @@
+using LossLab.Distances;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,10 +35,10 @@ public sealed class ProxyNcaLoss : torch.nn.Module<Tensor, Tensor, Tensor>
     public Parameter Proxies => proxies;
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor embeddings, Tensor labels) => Functional.ProxyNca(embeddings, labels, proxies, SoftmaxScale);
+    public override Tensor forward(Tensor embeddings, Tensor labels) => PairLossFunctions.ProxyNca(embeddings, labels, proxies, SoftmaxScale);
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Proxy-NCA with the given (C, D) proxies (see <see cref="ProxyNcaLoss"/>).</summary>
     public static Tensor ProxyNca(Tensor embeddings, Tensor labels, Tensor proxies, double softmaxScale = 1)

@@ -33,10 +33,10 @@ public sealed class SigLipLoss : torch.nn.Module<Tensor, Tensor, Tensor>
     public Parameter Bias => bias;
 
     /// <summary>The loss of (N, D) <paramref name="x"/> against its paired (N, D) <paramref name="y"/>.</summary>
-    public override Tensor forward(Tensor x, Tensor y) => Functional.SigLip(x, y, logTemperature, bias);
+    public override Tensor forward(Tensor x, Tensor y) => PairLossFunctions.SigLip(x, y, logTemperature, bias);
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>SigLIP's pairwise sigmoid loss (see <see cref="SigLipLoss"/>) with log-temperature t′ and bias b as tensors.</summary>
     public static Tensor SigLip(Tensor x, Tensor y, Tensor logTemperature, Tensor bias)
@@ -45,7 +45,7 @@ public static partial class Functional
         Guard.Floating(x, nameof(x));
         Guard.SameShape(x, y, nameof(x), nameof(y));
         Guard.Floating(y, nameof(y));
-        var logits = logTemperature.exp().to_type(x.dtype) * new CosineSimilarity().Pairwise(x, y) + bias.to_type(x.dtype);
+        var logits = logTemperature.exp().to_type(x.dtype) * new Distances.CosineSimilarity().Pairwise(x, y) + bias.to_type(x.dtype);
         var z = 2 * torch.eye(x.shape[0], dtype: x.dtype, device: x.device) - 1;
         return -nn.functional.logsigmoid(z * logits).sum() / x.shape[0];
     }

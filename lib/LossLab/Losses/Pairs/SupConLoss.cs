@@ -1,4 +1,7 @@
 using LossLab.Training;
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,11 +28,11 @@ public sealed class SupConLoss : PairLoss
 
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch) =>
-        [new LossTerm("loss", Functional.SupCon(batch.Matrix, batch.Positive, batch.Negative, Temperature,
+        [new LossTerm("loss", PairLossFunctions.SupCon(batch.Matrix, batch.Positive, batch.Negative, Temperature,
             batch.Distance.IsSimilarity), TermKind.Element, batch.Positive.any(1))];
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-anchor SupCon L_out values (see <see cref="SupConLoss"/>); 0 with zero gradient for anchors without
     /// positives, and everywhere when the batch has no positive or no negative pair.</summary>

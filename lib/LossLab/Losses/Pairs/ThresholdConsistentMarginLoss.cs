@@ -1,4 +1,7 @@
 using LossLab.Training;
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,7 +45,7 @@ public sealed class ThresholdConsistentMarginLoss : PairLoss
     /// <inheritdoc />
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch)
     {
-        var (pos, neg) = Functional.ThresholdConsistentMargin(batch.Matrix, batch.Positive, batch.Negative, MarginPlus, MarginMinus);
+        var (pos, neg) = PairLossFunctions.ThresholdConsistentMargin(batch.Matrix, batch.Positive, batch.Negative, MarginPlus, MarginMinus);
         var terms = new List<LossTerm>
         {
             new("positive", LambdaPlus * pos, TermKind.AlreadyReduced),
@@ -55,7 +58,7 @@ public sealed class ThresholdConsistentMarginLoss : PairLoss
     }
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>TCM's two unweighted parts on a cosine matrix: (mean_{pos, s ≤ m⁺}(m⁺ − s), mean_{neg, s ≥ m⁻}(s − m⁻)),
     /// each 0 with zero gradient when its set is empty.</summary>

@@ -1,3 +1,6 @@
+using LossLab.Distances;
+using LossLab.Miners;
+using LossLab.Reducers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,13 +35,13 @@ public sealed class TripletMarginLoss : PairLoss
     protected override IReadOnlyList<LossTerm> ComputeTerms(PairBatch batch)
     {
         var values = batch.Tuples is TripletTuples t
-            ? Functional.TripletMargin(batch.Matrix, t, Margin, SoftMargin, batch.Distance.IsSimilarity)
-            : Functional.TripletMargin(batch.Matrix, batch.Positive, batch.Negative, Margin, SoftMargin, batch.Distance.IsSimilarity);
+            ? PairLossFunctions.TripletMargin(batch.Matrix, t, Margin, SoftMargin, batch.Distance.IsSimilarity)
+            : PairLossFunctions.TripletMargin(batch.Matrix, batch.Positive, batch.Negative, Margin, SoftMargin, batch.Distance.IsSimilarity);
         return [new LossTerm("loss", values, TermKind.Triplet)];
     }
 }
 
-public static partial class Functional
+public static partial class PairLossFunctions
 {
     /// <summary>Per-triplet costs of the given triplets: [Δ + m]₊ or softplus(Δ + m), Δ = d(a, p) − d(a, n)
     /// (for a similarity Δ = s(a, n) − s(a, p)).</summary>

@@ -51,13 +51,13 @@ public class IConDivergenceTests
         var p = IConDivergence.LabelNeighbours(labels);
         const double tau = 0.1;
         var kl = IConDivergence.PerAnchor(s, p, tau);
-        var supCon = Functional.SupCon(s, LabelMasks.Positive(labels), LabelMasks.Negative(labels), tau);
+        var supCon = PairLossFunctions.SupCon(s, LabelMasks.Positive(labels), LabelMasks.Negative(labels), tau);
         var crossEntropy = kl + IConDivergence.Entropy(p);
         Assert.True(crossEntropy.allclose(supCon, rtol: 0, atol: 1e-12), "H(p, q) equals SupCon's L_out per anchor");
         // two views of 4 samples: p one-hot on the partner, H(p) = 0
         var v = IConDivergence.ViewNeighbours(4);
         var viewLabels = NTXentLoss.ViewLabels(4);
-        var ntxent = Functional.NTXent(s, LabelMasks.Positive(viewLabels), LabelMasks.Negative(viewLabels), tau);
+        var ntxent = PairLossFunctions.NTXent(s, LabelMasks.Positive(viewLabels), LabelMasks.Negative(viewLabels), tau);
         var klViews = IConDivergence.PerAnchor(s, v, tau);
         Assert.True(klViews.allclose(ntxent, rtol: 0, atol: 1e-12), "KL with view neighbours equals NT-Xent per anchor");
         Assert.Equal(0, IConDivergence.Entropy(v).abs().max().item<double>(), 15);

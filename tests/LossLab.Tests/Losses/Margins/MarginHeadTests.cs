@@ -112,6 +112,36 @@ public class MarginHeadTests
         Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => cos.Forward(e, Labels(y), tensor(new double[] { 1, 2 }))).ParamName);
     }
 
+    [Theory]
+    [InlineData(new[] { 1.0, 0, 2, 0.5, 1 })]
+    [InlineData(new[] { 3.0, 3, 3, 3, 3 })]
+    [InlineData(new[] { 0.0, 0, 0, 0, 0 })]
+    public void Weighted_mean_divides_by_the_total_weight_like_every_other_loss(double[] weights)
+    {
+        // float64 loop: CosFace per-sample ℓ_i = LSE_c(s·z_ic) − s·z_iy, z_iy = cos θ_iy − m; mean = Σ s_i ℓ_i / Σ s_i
+        const double m = 0.2, s = 10;
+        double weighted = 0, total = weights.Sum();
+        for (int i = 0; i < x.Length; i++)
+        {
+            var logits = Enumerable.Range(0, w.Length).Select(c => s * (Cosine(x[i], w[c]) - (c == y[i] ? m : 0))).ToArray();
+            weighted += weights[i] * (LogSumExp(logits) - logits[y[i]]);
+        }
+        double expected = total > 0 ? weighted / total : 0;
+        var head = new CosFaceLoss(4, 3, m, s, nn.Reduction.Mean, ScalarType.Float64); HeadReference.SetWeights(head, w);
+        var e = ToTensor(x, ScalarType.Float64).requires_grad_();
+        var loss = head.Forward(e, Labels(y), tensor(weights));
+        Close(expected, Value(loss), ScalarType.Float64);
+        // equal weights give the unweighted mean, as torch's weighted cross-entropy does
+        if (weights.Distinct().Count() == 1 && weights[0] > 0) Close(Value(head.call(e, Labels(y))), Value(loss), ScalarType.Float64);
+        loss.backward();
+        var grad = e.grad!.data<double>().ToArray();
+        Assert.All(grad, g => Assert.True(double.IsFinite(g)));
+        if (total == 0) Assert.All(grad, g => Assert.Equal(0.0, g));
+        // float32 weights on float64 embeddings, and a check of their dtype
+        Close(expected, Value(head.Forward(e, Labels(y), tensor(weights).to_type(ScalarType.Float32))), ScalarType.Float32);
+        Assert.Equal("sampleWeights", Assert.Throws<ArgumentException>(() => head.Forward(e, Labels(y), tensor(new long[] { 1, 1, 1, 1, 1 }))).ParamName);
+    }
+
     [Fact]
     public void Heads_reject_bad_inputs_and_hyperparameters()
     {

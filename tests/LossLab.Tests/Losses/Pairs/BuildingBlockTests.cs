@@ -1,4 +1,5 @@
 using LossLab.Losses.Pairs;
+using LossLab.Reducers;
 using TorchSharp;
 using static LossLab.Tests.Losses.Pairs.PairReference;
 using static TorchSharp.torch;
@@ -41,8 +42,8 @@ public class MaskedLogSumExpTests
     {
         var x = tensor(new double[] { 1, 2, 3, 1000, 1001, -5, 7, 8, 9 }, 3, 3).requires_grad_(true);
         var keep = tensor(new[] { true, false, true, true, true, false, false, false, false }, 3, 3);
-        var plain = Functional.MaskedLogSumExp(x, keep);
-        var one = Functional.MaskedLogSumExp(x, keep, addOne: true);
+        var plain = PairLossFunctions.MaskedLogSumExp(x, keep);
+        var one = PairLossFunctions.MaskedLogSumExp(x, keep, addOne: true);
         var p = plain.data<double>().ToArray(); var o = one.data<double>().ToArray();
         Assert.Equal(Math.Log(Math.Exp(1) + Math.Exp(3)), p[0], 12);
         Assert.Equal(1001 + Math.Log(1 + Math.Exp(-1)), p[1], 9);
@@ -62,8 +63,8 @@ public class MaskedLogSumExpTests
     public void Rejects_mismatched_or_non_boolean_masks()
     {
         var x = zeros(2, 3);
-        Assert.Equal("keep", Assert.Throws<ArgumentException>(() => Functional.MaskedLogSumExp(x, ones(2, 2, dtype: ScalarType.Bool))).ParamName);
-        Assert.Equal("keep", Assert.Throws<ArgumentException>(() => Functional.MaskedLogSumExp(x, ones(2, 3))).ParamName);
+        Assert.Equal("keep", Assert.Throws<ArgumentException>(() => PairLossFunctions.MaskedLogSumExp(x, ones(2, 2, dtype: ScalarType.Bool))).ParamName);
+        Assert.Equal("keep", Assert.Throws<ArgumentException>(() => PairLossFunctions.MaskedLogSumExp(x, ones(2, 3))).ParamName);
     }
 }
 

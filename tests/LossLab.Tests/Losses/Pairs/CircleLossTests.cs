@@ -1,4 +1,5 @@
 using LossLab.Losses.Pairs;
+using LossLab.Distances;
 using TorchSharp;
 using static LossLab.Tests.Losses.Pairs.PairReference;
 using static TorchSharp.torch;
@@ -52,7 +53,7 @@ public class CircleLossTests
             var s = new CosineSimilarity().Pairwise(e, e);
             var lp = -gamma * (1 + m - s0).relu() * (s - (1 - m));
             var ln = gamma * (s0 + m).relu() * (s - m);
-            var per = nn.functional.softplus(Functional.MaskedLogSumExp(lp, pos) + Functional.MaskedLogSumExp(ln, neg));
+            var per = nn.functional.softplus(PairLossFunctions.MaskedLogSumExp(lp, pos) + PairLossFunctions.MaskedLogSumExp(ln, neg));
             var valid = pos.any(1).logical_and(neg.any(1));
             return per.masked_select(valid).mean();
         }

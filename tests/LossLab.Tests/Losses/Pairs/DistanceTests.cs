@@ -1,4 +1,4 @@
-using LossLab.Losses.Pairs;
+using LossLab.Distances;
 using TorchSharp;
 using static LossLab.Tests.Losses.Pairs.PairReference;
 using static TorchSharp.torch;

@@ -35,23 +35,23 @@ public class HardnessAwareWeightTests
     [Fact]
     public void Circle_loss_weights_harder_negatives_strictly_more_from_zero_similarity_on()
     {
-        AssertStrictlyIncreasing(NegativeWeights(s => Functional.Circle(s, Positive, Negative, 0.25, 32).sum()), "circle (0.25, 32)");
-        var pml = NegativeWeights(s => Functional.Circle(s, Positive, Negative, 0.4, 80).sum());
+        AssertStrictlyIncreasing(NegativeWeights(s => PairLossFunctions.Circle(s, Positive, Negative, 0.25, 32).sum()), "circle (0.25, 32)");
+        var pml = NegativeWeights(s => PairLossFunctions.Circle(s, Positive, Negative, 0.4, 80).sum());
         AssertStrictlyIncreasing(pml[20..], "circle (0.4, 80) on s_n ≥ 0");
         Assert.True(pml[1] < pml[0], "circle (0.4, 80): the weight falls between s_n = −0.2 and −0.19, as the formula says");
     }
 
     [Fact]
     public void Multi_similarity_weights_harder_negatives_strictly_more() =>
-        AssertStrictlyIncreasing(NegativeWeights(s => Functional.MultiSimilarity(s, Positive, Negative, 2, 50, 0.5).sum()), "multi-similarity");
+        AssertStrictlyIncreasing(NegativeWeights(s => PairLossFunctions.MultiSimilarity(s, Positive, Negative, 2, 50, 0.5).sum()), "multi-similarity");
 
     [Fact]
     public void Triplet_and_contrastive_weights_are_one_constant_where_active_and_zero_elsewhere()
     {
         foreach (var (name, w) in new[]
                  {
-                     ("triplet", NegativeWeights(s => Functional.TripletMargin(s, Positive, Negative, 0.2, false, isSimilarity: true).sum())),
-                     ("contrastive", NegativeWeights(s => Functional.Contrastive(s, Positive, Negative, 1, 0.5, isSimilarity: true).Negative.sum())),
+                     ("triplet", NegativeWeights(s => PairLossFunctions.TripletMargin(s, Positive, Negative, 0.2, false, isSimilarity: true).sum())),
+                     ("contrastive", NegativeWeights(s => PairLossFunctions.Contrastive(s, Positive, Negative, 1, 0.5, isSimilarity: true).Negative.sum())),
                  })
         {
             var active = w.Where(v => v > 0).ToArray();

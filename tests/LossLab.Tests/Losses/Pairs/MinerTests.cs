@@ -1,4 +1,5 @@
-using LossLab.Losses.Pairs;
+using LossLab.Distances;
+using LossLab.Miners;
 using TorchSharp;
 using static LossLab.Tests.Losses.Pairs.PairReference;
 using static TorchSharp.torch;

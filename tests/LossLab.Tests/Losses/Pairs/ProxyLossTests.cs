@@ -19,7 +19,7 @@ public class ProxyLossTests
         var x = RandomEmbeddings(6, 3, 141); var p = RandomEmbeddings(4, 3, 142);
         var expected = Enumerable.Range(0, 6).Average(i =>
             LogSumExp(p.Select(pc => -2 * SqNormEuclid(x[i], pc))) + 2 * SqNormEuclid(x[i], p[labels[i]]));
-        Close(expected, Value(Functional.ProxyNca(ToTensor(x, dtype), Labels(labels), ToTensor(p, dtype), 2)), dtype);
+        Close(expected, Value(PairLossFunctions.ProxyNca(ToTensor(x, dtype), Labels(labels), ToTensor(p, dtype), 2)), dtype);
     }
 
     static double ProxyAnchorReference(double[][] x, double[][] p, double delta, double alpha)
@@ -40,7 +40,7 @@ public class ProxyLossTests
     public void Proxy_anchor_matches_an_explicit_loop(ScalarType dtype)
     {
         var x = RandomEmbeddings(6, 3, 143); var p = RandomEmbeddings(4, 3, 144);
-        Close(ProxyAnchorReference(x, p, 0.1, 32), Value(Functional.ProxyAnchor(ToTensor(x, dtype), Labels(labels), ToTensor(p, dtype))), dtype);
+        Close(ProxyAnchorReference(x, p, 0.1, 32), Value(PairLossFunctions.ProxyAnchor(ToTensor(x, dtype), Labels(labels), ToTensor(p, dtype))), dtype);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class ProxyLossTests
             var others = Enumerable.Range(0, 4).Where(c => c != labels[i]).Select(c => { var s = Cosine(x[i], w[c]); return g * Math.Max(0, s + m) * (s - m); });
             return Softplus(LogSumExp(others) - g * Math.Max(0, 1 + m - sp) * (sp - (1 - m)));
         });
-        Close(expected, Value(Functional.ClassLevelCircle(ToTensor(x, ScalarType.Float64), Labels(labels), ToTensor(w, ScalarType.Float64), m, g)), ScalarType.Float64);
+        Close(expected, Value(PairLossFunctions.ClassLevelCircle(ToTensor(x, ScalarType.Float64), Labels(labels), ToTensor(w, ScalarType.Float64), m, g)), ScalarType.Float64);
     }
 
     [Fact]
@@ -62,8 +62,8 @@ public class ProxyLossTests
     {
         var x = RandomEmbeddings(6, 3, 147); var p = RandomEmbeddings(4, 3, 148);
         var both = x.Concat(p).ToArray();
-        GradientMatchesFiniteDifferences(both, t => Functional.ProxyAnchor(t[..6], Labels(labels), t[6..], 0.1, 4));
-        GradientMatchesFiniteDifferences(both, t => Functional.ProxyNca(t[..6], Labels(labels), t[6..]));
+        GradientMatchesFiniteDifferences(both, t => PairLossFunctions.ProxyAnchor(t[..6], Labels(labels), t[6..], 0.1, 4));
+        GradientMatchesFiniteDifferences(both, t => PairLossFunctions.ProxyNca(t[..6], Labels(labels), t[6..]));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public class ProxyLossTests
         var cc = new ClassLevelCircleLoss(4, 3, dtype: ScalarType.Float64);
         Assert.Single(pa.parameters()); Assert.Single(pn.parameters()); Assert.Single(cc.parameters());
         var e = ToTensor(RandomEmbeddings(6, 3, 149), ScalarType.Float64);
-        Close(Value(Functional.ProxyAnchor(e, Labels(labels), pa.Proxies)), Value(pa.call(e, Labels(labels))), ScalarType.Float64);
+        Close(Value(PairLossFunctions.ProxyAnchor(e, Labels(labels), pa.Proxies)), Value(pa.call(e, Labels(labels))), ScalarType.Float64);
         Assert.Equal("labels", Assert.Throws<ArgumentOutOfRangeException>(() => pa.call(e, Labels(0, 0, 2, 2, 2, 4))).ParamName);
         Assert.Equal("embeddings", Assert.Throws<ArgumentException>(() => pn.call(ToTensor(RandomEmbeddings(6, 2, 1), ScalarType.Float64), Labels(labels))).ParamName);
         Assert.Equal("numClasses", Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyAnchorLoss(0, 3)).ParamName);

@@ -1,8 +1,9 @@
+using LossLab.Losses.Pairs;
 using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Reducers;
 
 /// <summary>Mean over the valid entries of a term (anchors that have a positive and a negative, pairs that were mined):
 /// Σ_{valid} v / #valid, 0 with zero gradient when none is valid. A term without a validity mask is averaged whole.</summary>

@@ -1,7 +1,9 @@
+using LossLab.Distances;
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Hard negatives with top-k false-negative filtering (the "hard negatives or false negatives" trade-off of dense
 /// retrieval; Zhan et al., STAR/ADORE, arXiv:2104.08051): for every anchor, all its positives and the

@@ -1,7 +1,9 @@
+using LossLab.Distances;
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Which triplets <see cref="TripletMarginMiner"/> keeps, with Δ = d(a, n) − d(a, p) (similarities: s_ap − s_an).</summary>
 public enum TripletSelection

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Distances;
 
 /// <summary>A pairwise distance or similarity between embeddings, as in pytorch-metric-learning's distances. A loss body is
 /// written once with <see cref="Margin(Tensor, Tensor)"/>, so it serves both kinds.</summary>

@@ -1,7 +1,9 @@
+using LossLab.Distances;
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Hard + random negatives (STAR's mix of static hard and random negatives; Zhan et al., arXiv:2104.08051): for
 /// every anchor, all its positives, its <c>hardPerAnchor</c> hardest negatives and <c>randomPerAnchor</c> more drawn

@@ -1,8 +1,10 @@
+using LossLab.Distances;
+using LossLab.Losses.Pairs;
 using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>The mining step of the multi-similarity loss (Wang et al., CVPR 2019, arXiv:1904.06627): keep negative (i, k) if
 /// S_ik &gt; min_{y_j = y_i} S_ij − ε and positive (i, j) if S_ij &lt; max_{y_k ≠ y_i} S_ik + ε (for a distance the

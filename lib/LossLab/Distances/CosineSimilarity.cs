@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Distances;
 
 /// <summary>Cosine similarity: s(x, y) = xᵀy / (‖x‖·‖y‖), computed as the dot product of L2-normalised rows
 /// (a zero row stays zero). A similarity: <see cref="IsSimilarity"/> is true.</summary>

@@ -1,7 +1,8 @@
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Reducers;
 
 /// <summary>Sum of all values of a term (pytorch-metric-learning's <c>SumReducer</c>); 0 for an empty term.</summary>
 public sealed class SumReducer : IReducer

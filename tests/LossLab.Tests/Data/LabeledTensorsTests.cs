@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 
 namespace LossLab.Tests.Data;
 
-public class TensorDatasetTests
+public class LabeledTensorsTests
 {
-    static TensorDataset Ten() =>
+    static LabeledTensors Ten() =>
         new(arange(10, dtype: ScalarType.Float32).reshape(10, 1), tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1, 2, 0 }));
 
     [Fact]
@@ -55,7 +55,7 @@ public class TensorDatasetTests
     [Fact]
     public void Bad_input_is_rejected_with_the_shapes_or_range()
     {
-        var e = Assert.Throws<ArgumentException>(() => new TensorDataset(zeros(3, 2), zeros(4, dtype: ScalarType.Int64)));
+        var e = Assert.Throws<ArgumentException>(() => new LabeledTensors(zeros(3, 2), zeros(4, dtype: ScalarType.Int64)));
         Assert.Contains("[3, 2]", e.Message);
         Assert.Contains("[4]", e.Message);
         using var data = Ten();

@@ -1,9 +1,9 @@
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Tests.Training.Models;
+namespace LossLab.Tests.Models;
 
 [Collection(GlobalRandomCollection.Name)]
 public class SmallCnnTests

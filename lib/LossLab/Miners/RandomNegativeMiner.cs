@@ -1,7 +1,8 @@
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Random negatives: for every anchor, all its positives and <c>negativesPerAnchor</c> negatives drawn uniformly
 /// without replacement (all of them if it has fewer), from a generator seeded once.</summary>

@@ -2,7 +2,7 @@ using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Shared ranking step of the negative miners: per row, the entries of <c>candidates</c> ranked by score
 /// (descending), and the mask of those whose rank lies in [skip, skip + take).</summary>

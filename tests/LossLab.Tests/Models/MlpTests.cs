@@ -1,8 +1,8 @@
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Tests.Training.Models;
+namespace LossLab.Tests.Models;
 
 [Collection(GlobalRandomCollection.Name)]
 public class MlpTests

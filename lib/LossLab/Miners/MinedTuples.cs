@@ -1,7 +1,8 @@
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Index tuples returned by a miner: <see cref="PairTuples"/> (a1, p, a2, n) or <see cref="TripletTuples"/>
 /// (a, p, n). Indices point into the batch (anchors) and into the reference set (positives, negatives). Each converts to

@@ -1,8 +1,10 @@
+using LossLab.Distances;
+using LossLab.Losses.Pairs;
 using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Batch-hard mining (Hermans, Beyer and Leibe, arXiv:1703.07737): for every anchor, its hardest positive (the
 /// farthest, or least similar) and its hardest negative (the closest, or most similar), one triplet per anchor; anchors

@@ -8,11 +8,13 @@ namespace LossLab.Data;
 /// (they are detached from any dispose scope) and frees them when disposed. Mini-batches are index selections: each batch
 /// is a pair of new tensors that belong to the dispose scope open when the batch is taken (a training step's).
 /// </summary>
-public sealed class TensorDataset : IDisposable
+/// <remarks>Named so as not to clash with TorchSharp's <c>torch.utils.data.TensorDataset</c>; it was called
+/// <c>TensorDataset</c> before.</remarks>
+public sealed class LabeledTensors : IDisposable
 {
     /// <summary>Wraps <paramref name="features"/> (N, …) and <paramref name="labels"/> (N, …), taking ownership of both.</summary>
     /// <exception cref="ArgumentException">The first dimensions differ, or a tensor is a scalar.</exception>
-    public TensorDataset(Tensor features, Tensor labels)
+    public LabeledTensors(Tensor features, Tensor labels)
     {
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(labels);
@@ -55,8 +57,11 @@ public sealed class TensorDataset : IDisposable
     }
 
     /// <summary>
-    /// The mini-batches of one pass over the data. With <paramref name="shuffle"/>, the order is a permutation drawn from
-    /// <paramref name="generator"/> (the same generator state gives the same batches); otherwise samples come in order.
+    /// The mini-batches of one pass over the data, on the data's device. With <paramref name="shuffle"/>, the order is a
+    /// permutation drawn from <paramref name="generator"/> (the same generator state gives the same batches); otherwise
+    /// samples come in order. The permutation is drawn on the generator's device (the CPU for
+    /// <see cref="LossLab.Training.Seeds.Generator"/>'s, and for torch's global generator when none is given), so data on
+    /// a GPU is shuffled exactly as the same data on the CPU.
     /// </summary>
     public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle = true,
         Generator? generator = null, bool dropLast = false)
@@ -66,8 +71,9 @@ public sealed class TensorDataset : IDisposable
         Tensor order;
         using (NewDisposeScope())
         {
-            order = (shuffle ? randperm(n, generator: generator, device: Features.device)
-                             : arange(n, device: Features.device, dtype: ScalarType.Int64)).MoveToOuterDisposeScope();
+            var device = Features.device;
+            order = (shuffle ? randperm(n, generator: generator, device: generator?.device ?? CPU).to(device)
+                             : arange(n, device: device, dtype: ScalarType.Int64)).MoveToOuterDisposeScope();
         }
         return Iterate(order, batchSize, dropLast);
     }
@@ -86,17 +92,17 @@ public sealed class TensorDataset : IDisposable
     }
 
     /// <summary>A new dataset holding copies of the samples at <paramref name="indices"/>.</summary>
-    public TensorDataset Subset(long[] indices) => Subset((IReadOnlyList<long>)indices);
+    public LabeledTensors Subset(long[] indices) => Subset((IReadOnlyList<long>)indices);
 
     /// <summary>A new dataset holding copies of the samples at <paramref name="indices"/>.</summary>
-    public TensorDataset Subset(IReadOnlyList<long> indices)
+    public LabeledTensors Subset(IReadOnlyList<long> indices)
     {
         using var idx = tensor(indices.ToArray(), dtype: ScalarType.Int64, device: Features.device);
         return Subset(idx);
     }
 
     /// <summary>A new dataset holding copies of the samples at <paramref name="indices"/> (an int64 tensor).</summary>
-    public TensorDataset Subset(Tensor indices)
+    public LabeledTensors Subset(Tensor indices)
     {
         if (indices.numel() > 0)
         {
@@ -106,11 +112,11 @@ public sealed class TensorDataset : IDisposable
             if (min < 0 || max >= Count)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"indices must lie in [0, {Count}); got {min} to {max}.");
         }
-        return new TensorDataset(Features.index_select(0, indices), Labels.index_select(0, indices));
+        return new LabeledTensors(Features.index_select(0, indices), Labels.index_select(0, indices));
     }
 
     /// <summary>A copy of the dataset on <paramref name="device"/>.</summary>
-    public TensorDataset To(Device device) => new(Features.to(device), Labels.to(device));
+    public LabeledTensors To(Device device) => new(Features.to(device), Labels.to(device));
 
     /// <summary>Frees both tensors.</summary>
     public void Dispose()

@@ -1,7 +1,8 @@
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Reducers;
 
 /// <summary>Mean over all values of a term (pytorch-metric-learning's <c>MeanReducer</c>); 0 for an empty term.</summary>
 public sealed class MeanReducer : IReducer

@@ -1,7 +1,8 @@
+using LossLab.Losses.Pairs;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Reducers;
 
 /// <summary>Turns the per-element values of a <see cref="LossTerm"/> into a scalar. An empty term reduces to 0 with zero
 /// gradient and the graph intact (the values' sum times zero), never NaN.</summary>

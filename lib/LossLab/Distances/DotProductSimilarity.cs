@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Distances;
 
 /// <summary>Dot-product similarity s(x, y) = xᵀy. Like pytorch-metric-learning's <c>DotProductSimilarity</c>, rows are
 /// L2-normalised first unless <paramref name="normalize"/> is false (then it is the raw inner product).</summary>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Miners;
 
 /// <summary>Selects informative pairs or triplets from a batch. Runs without gradients; returns index tuples (and, through
 /// <see cref="MinedTuples.Count"/>, how many it kept).</summary>

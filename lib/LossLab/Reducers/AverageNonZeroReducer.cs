@@ -1,8 +1,9 @@
+using LossLab.Losses.Pairs;
 using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Reducers;
 
 /// <summary>Mean over the values above zero (pytorch-metric-learning's <c>AvgNonZeroReducer</c>): Σ_{v>0} v / #{v > 0};
 /// 0 with zero gradient when no value is positive.</summary>

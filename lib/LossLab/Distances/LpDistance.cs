@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LossLab.Losses.Pairs;
+namespace LossLab.Distances;
 
 /// <summary>Minkowski distance raised to a power: d(x, y) = ‖x − y‖_p^power, on L2-normalised rows by default (as
 /// pytorch-metric-learning's <c>LpDistance(normalize_embeddings=True, p=2, power=1)</c>). p = 2, power = 2 is the squared
