@@ -26,8 +26,6 @@ public sealed record EmbeddingMethod
         Func<object, Func<Tensor, Tensor>, Func<Tensor, Tensor>?, Batch, Tensor> objective, bool needsViews)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        if (!(learningRate > 0) || !double.IsFinite(learningRate))
-            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"the learning rate of '{name}' must be positive and finite.");
         Name = name;
         LearningRate = learningRate;
         this.make = make;
@@ -38,8 +36,14 @@ public sealed record EmbeddingMethod
     /// <summary>The method's name (its key in the comparison).</summary>
     public string Name { get; }
 
-    /// <summary>The optimizer's learning rate for this method.</summary>
-    public double LearningRate { get; }
+    /// <summary>The optimizer's learning rate for this method (positive and finite).</summary>
+    public double LearningRate
+    {
+        get => learningRate;
+        init => learningRate = value > 0 && double.IsFinite(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, $"the learning rate of '{Name}' must be positive and finite.");
+    }
+    readonly double learningRate;
 
     /// <summary>The miner of a <see cref="Loss"/> method (null: every pair of the batch, or the loss's own miner).</summary>
     public IMiner? Miner { get; private init; }
