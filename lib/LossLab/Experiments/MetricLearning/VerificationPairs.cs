@@ -68,4 +68,25 @@ public sealed record VerificationPairs(double[] Scores, bool[] Genuine, int[] Fi
         }
         return total == 0 ? double.NaN : accepted / (double)total;
     }
+    /// <summary>TAR@FAR by quality group, as AdaFace reports verification by image quality (arXiv:2204.00964): a pair's
+    /// quality is the lower of its two images' <paramref name="sampleQuality"/>; the genuine pairs' qualities, sorted, are
+    /// cut at positions ⌊i·G/<paramref name="groups"/>⌋ (G genuine pairs, i = 1 … groups − 1), and group i holds the pairs
+    /// with cutᵢ ≤ quality &lt; cutᵢ₊₁ (lowest quality first). The threshold is set on all impostors, as in
+    /// <see cref="TarAtFar"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="sampleQuality"/> does not hold one value per image, or
+    /// <paramref name="groups"/> is below 1 or above the number of genuine pairs.</exception>
+    public double[] TarAtFarByQuality(double far, IReadOnlyList<double> sampleQuality, int groups = 3)
+    {
+        ArgumentNullException.ThrowIfNull(sampleQuality);
+        int images = First.Length == 0 ? 0 : Math.Max(First.Max(), Second.Max()) + 1;
+        if (sampleQuality.Count < images)
+            throw new ArgumentException($"sampleQuality must hold one value per image: {sampleQuality.Count} values for {images} images.", nameof(sampleQuality));
+        var quality = First.Select((i, k) => Math.Min(sampleQuality[i], sampleQuality[Second[k]])).ToArray();
+        var genuine = quality.Where((_, k) => Genuine[k]).Order().ToArray();
+        if (groups < 1 || groups > genuine.Length)
+            throw new ArgumentOutOfRangeException(nameof(groups), groups, $"groups must lie in [1, {genuine.Length}] (the genuine pairs).");
+        var cuts = Enumerable.Range(1, groups - 1).Select(i => genuine[i * genuine.Length / groups]).ToArray();
+        return Enumerable.Range(0, groups).Select(g => TarAtFar(far, k =>
+            (g == 0 || quality[k] >= cuts[g - 1]) && (g == groups - 1 || quality[k] < cuts[g]))).ToArray();
+    }
 }

@@ -42,6 +42,37 @@ public class VerificationPairsTests
     }
 
     [Fact]
+    public void TAR_by_quality_tercile_matches_an_explicit_loop()
+    {
+        // Nine images of three identities at hand-picked angles, each with its quality.
+        double[] angles = [0, 0.3, 0.7, 2, 2.4, 2.9, 4, 4.5, 5.1];
+        long[] y = [0, 0, 0, 1, 1, 1, 2, 2, 2];
+        double[] q = [0.9, 0.2, 0.5, 0.8, 0.1, 0.6, 0.35, 0.75, 0.45];
+        using var z = tensor(angles.SelectMany(a => new[] { Math.Cos(a), Math.Sin(a) }).ToArray(), [9, 2]);
+        using var labels = tensor(y);
+        var pairs = VerificationPairs.All(z, labels);
+        var got = pairs.TarAtFarByQuality(0.2, q);
+
+        var list = new List<(double Score, bool Genuine, double Quality)>();
+        for (int i = 0; i < 9; i++)
+            for (int j = i + 1; j < 9; j++)
+                list.Add((Math.Cos(angles[i] - angles[j]), y[i] == y[j], Math.Min(q[i], q[j])));
+        var impostors = list.Where(p => !p.Genuine).Select(p => p.Score).OrderByDescending(v => v).ToArray();
+        double threshold = impostors[(int)Math.Floor(0.2 * impostors.Length)];
+        var genuine = list.Where(p => p.Genuine).ToArray();
+        var sorted = genuine.Select(p => p.Quality).Order().ToArray();   // 0.1 0.1 0.2 0.2 0.35 0.35 0.45 0.5 0.6
+        double[] cuts = [double.NegativeInfinity, sorted[3], sorted[6], double.PositiveInfinity];
+        Assert.Equal(3, got.Length);
+        for (int t = 0; t < 3; t++)
+        {
+            var group = genuine.Where(p => p.Quality >= cuts[t] && p.Quality < cuts[t + 1]).ToArray();
+            Assert.Equal(group.Count(p => p.Score > threshold + 1e-12) / (double)group.Length, got[t], 12);
+        }
+        Assert.Throws<ArgumentException>(() => pairs.TarAtFarByQuality(0.2, q.Take(5).ToArray()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => pairs.TarAtFarByQuality(0.2, q, groups: 10));
+    }
+
+    [Fact]
     public void Rejects_bad_inputs()
     {
         var genuineOnly = new VerificationPairs([0.5], [true], [0], [1]);
