@@ -81,8 +81,8 @@ public sealed record ClaimRecord(
 
 /// <summary>
 /// The claims of a notebook (claims record version 2, DESIGN.md). An effect claim is an estimate with its interval
-/// against a threshold, built from per-seed numbers (or a <see cref="PairedComparison"/> of two methods) by <c>Paired</c>, <see cref="OneSample"/>,
-/// <see cref="RankCorrelation"/> or <see cref="Slope"/>; an agreement claim is a value against a reference
+/// against a threshold, built from per-seed numbers (or a <see cref="PairedComparison"/> of two methods) by <c>Paired</c>, <c>OneSample</c>,
+/// <c>RankCorrelation</c> or <c>Slope</c>; an agreement claim is a value against a reference
 /// (<see cref="Agreement"/>). The verdict is never given by hand: it follows from the test, and is not-run at smoke scale
 /// or below the claim's <c>needs</c>, and inconclusive when the model did not beat its baseline. Displayed, a notebook
 /// engine shows the table and writes the records into the output's metadata.
@@ -144,6 +144,50 @@ public sealed class Claims
         return Paired(id, paper, claim, comparison.ValuesA, comparison.ValuesB,
             $"paired difference of {comparison.Metric}, {comparison.A} − {comparison.B}{unitText}", threshold, direction, scaleBy, unit,
             method, needs, baseline, values, expected, observed);
+    }
+
+    /// <summary>A paired claim on a comparison of two methods, tested as <paramref name="expect"/> says (its threshold,
+    /// direction, unit and interval write both the test and the "expected" text).</summary>
+    public ClaimRecord Paired(string id, string paper, string claim, PairedComparison comparison, Expect expect,
+        (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(expect);
+        return Paired(id, paper, claim, comparison, expect.Threshold, expect.Direction, expect.ScaleBy, expect.Unit, expect.Method,
+            expect.Needs.Name(), baseline, values);
+    }
+
+    /// <summary>A one-sample effect on per-seed <paramref name="sample"/>, tested as <paramref name="expect"/> says
+    /// (its scale factor multiplies the sample).</summary>
+    public ClaimRecord OneSample(string id, string paper, string claim, IReadOnlyList<double> sample, string statistic, Expect expect,
+        (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(expect);
+        ArgumentNullException.ThrowIfNull(sample);
+        var scaled = expect.ScaleBy == 1 ? sample : [.. sample.Select(v => v * expect.ScaleBy)];
+        return OneSample(id, paper, claim, scaled, statistic, expect.Threshold, expect.Direction, expect.Unit, expect.Method,
+            expect.Needs.Name(), baseline, values);
+    }
+
+    /// <summary>Spearman's rank correlation of <paramref name="x"/> and <paramref name="y"/>, tested as
+    /// <paramref name="expect"/> says (its unit and scale factor do not apply to a correlation).</summary>
+    public ClaimRecord RankCorrelation(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
+        string statistic, Expect expect, (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(expect);
+        if (expect.ScaleBy != 1 || expect.Unit.Length > 0)
+            throw new ArgumentException($"a rank correlation has no unit; the expectation {expect} has one.", nameof(expect));
+        return RankCorrelation(id, paper, claim, x, y, statistic, expect.Threshold, expect.Direction, expect.Needs.Name(), baseline, values);
+    }
+
+    /// <summary>The least-squares slope of <paramref name="y"/> on <paramref name="x"/>, tested as <paramref name="expect"/>
+    /// says (the threshold is in y-units per x-unit; a scale factor is not applied to a slope).</summary>
+    public ClaimRecord Slope(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
+        string statistic, Expect expect, (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(expect);
+        if (expect.ScaleBy != 1)
+            throw new ArgumentException($"a slope is not rescaled; the expectation {expect} multiplies by {expect.ScaleBy}.", nameof(expect));
+        return Slope(id, paper, claim, x, y, statistic, expect.Threshold, expect.Direction, expect.Needs.Name(), baseline, values);
     }
 
     /// <summary>A one-sample effect: the mean (or, with the sign test, the median) of per-seed <paramref name="sample"/>
@@ -386,9 +430,9 @@ public sealed class Claims
     }
 
     static string Expectation(string statistic, string direction, double threshold, string unit) =>
-        $"{direction} {F(threshold)}{unit}, the whole 95 % interval of the {statistic}";
+        (direction == ">" ? Expect.Above(threshold) : Expect.Below(threshold)).In(unit).Text(statistic);
 
-    static string F(double v) => double.IsNaN(v) ? "NaN" : v.ToString(Math.Abs(v) >= 100 || v == Math.Round(v) ? "0.##" : Math.Abs(v) >= 1 ? "0.###" : "0.####", CultureInfo.InvariantCulture);
+    static string F(double v) => Expect.Format(v);
 
     static string Signed(double v) => (v > 0 ? "+" : "") + F(v);
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using LossLab.Training;
 
 namespace LossLab.Experiments;
 
@@ -9,16 +12,30 @@ namespace LossLab.Experiments;
 /// of a seed differ only by the method. Seeds are the outer loop, so an interrupted comparison has whole seeds. Results
 /// are kept as the run's own record (<typeparamref name="TRun"/>: metrics, curves, diagrams), and the comparison gives
 /// per-seed values, paired comparisons and summaries of any number taken from them: a notebook declares its methods and
-/// a run function, and never indexes runs by hand.
+/// a run function, and never indexes runs by hand. With a cache folder every finished run is written there (JSON,
+/// atomically), keyed by method, seed, the run type and the comparison's parameters: a rerun reads finished runs instead
+/// of running them, so a killed comparison resumes where it stopped, and changing a parameter reruns everything.
 /// </summary>
 /// <typeparam name="TRun">What one run returns.</typeparam>
 public sealed class MethodComparison<TRun>
 {
-    readonly Dictionary<(string Method, int Seed), (TRun Run, double Seconds)> runs = [];
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        IncludeFields = true,
+    };
 
-    /// <summary>A comparison of <paramref name="methods"/> over <paramref name="seeds"/>.</summary>
-    /// <exception cref="ArgumentException">No method or seed, a repeated name or seed, or a blank name.</exception>
-    public MethodComparison(IReadOnlyList<string> methods, IReadOnlyList<int> seeds)
+    readonly Dictionary<(string Method, int Seed), (TRun Run, double Seconds, bool FromCache)> runs = [];
+    readonly string parametersJson = "null";
+
+    /// <summary>A comparison of <paramref name="methods"/> over <paramref name="seeds"/>; with
+    /// <paramref name="cacheDirectory"/>, finished runs are kept there and read back by a rerun with the same
+    /// <paramref name="parameters"/> (any JSON-serialisable object holding every knob the runs depend on: data sizes,
+    /// epochs, learning rates...).</summary>
+    /// <exception cref="ArgumentException">No method or seed, a repeated name or seed, a blank name, or a cache without
+    /// parameters (runs of another experiment with the same method names would be read back).</exception>
+    public MethodComparison(IReadOnlyList<string> methods, IReadOnlyList<int> seeds, string? cacheDirectory = null, object? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(methods);
         ArgumentNullException.ThrowIfNull(seeds);
@@ -30,7 +47,18 @@ public sealed class MethodComparison<TRun>
         if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException($"seeds must be distinct; got [{string.Join(", ", seeds)}].", nameof(seeds));
         Methods = methods.ToArray();
         Seeds = seeds.ToArray();
+        if (cacheDirectory is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(cacheDirectory);
+            if (parameters is null)
+                throw new ArgumentException("a cached comparison needs its parameters (every knob its runs depend on) as the cache key.", nameof(parameters));
+            parametersJson = typeof(TRun).FullName + "\n" + JsonSerializer.Serialize(parameters, parameters.GetType(), Json);
+            CacheDirectory = cacheDirectory;
+        }
     }
+
+    /// <summary>The cache folder, or null when every run is made.</summary>
+    public string? CacheDirectory { get; }
 
     /// <summary>The methods, in the order given.</summary>
     public IReadOnlyList<string> Methods { get; }
@@ -49,12 +77,19 @@ public sealed class MethodComparison<TRun>
         foreach (var seed in Seeds)
             foreach (var method in Methods)
             {
-                var clock = Stopwatch.StartNew();
-                Training.Seeds.Fix(seed);
-                var result = run(method, seed);
-                if (result is null) throw new InvalidOperationException($"The run of '{method}' with seed {seed} returned nothing.");
-                runs[(method, seed)] = (result, clock.Elapsed.TotalSeconds);
-                onRun?.Invoke((++done, total, method, seed, clock.Elapsed.TotalSeconds));
+                string? path = CacheDirectory is null ? null : Path.Combine(CacheDirectory, Sweep.CacheFileName(method, seed, parametersJson));
+                var entry = path is null ? null : TryRead(path, method, seed);
+                if (entry is null)
+                {
+                    var clock = Stopwatch.StartNew();
+                    Training.Seeds.Fix(seed);
+                    var result = run(method, seed);
+                    if (result is null) throw new InvalidOperationException($"The run of '{method}' with seed {seed} returned nothing.");
+                    entry = (result, clock.Elapsed.TotalSeconds, false);
+                    if (path is not null) Write(path, method, seed, result, entry.Value.Seconds);
+                }
+                runs[(method, seed)] = entry.Value;
+                onRun?.Invoke((++done, total, method, seed, entry.Value.Seconds));
             }
         return this;
     }
@@ -66,9 +101,38 @@ public sealed class MethodComparison<TRun>
     /// <summary>Seconds each run took.</summary>
     public double Seconds(string method, int seed) => Entry(method, seed).Seconds;
 
-    (TRun Run, double Seconds) Entry(string method, int seed) => runs.TryGetValue((method, seed), out var r) ? r
+    /// <summary>True when the run of <paramref name="method"/> with <paramref name="seed"/> was read from the cache.</summary>
+    public bool FromCache(string method, int seed) => Entry(method, seed).FromCache;
+
+    (TRun Run, double Seconds, bool FromCache) Entry(string method, int seed) => runs.TryGetValue((method, seed), out var r) ? r
         : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}: methods [{string.Join(", ", Methods)}], seeds [{string.Join(", ", Seeds)}]" +
             (runs.Count == 0 ? "; Run has not been called." : "."));
+
+    sealed record CacheEntry(string Method, int Seed, string Key, double Seconds, TRun Run);
+
+    (TRun Run, double Seconds, bool FromCache)? TryRead(string path, string method, int seed)
+    {
+        if (!File.Exists(path)) return null;
+        CacheEntry? entry;
+        try { entry = JsonSerializer.Deserialize<CacheEntry>(File.ReadAllText(path), Json); }
+        catch (JsonException e) { throw new InvalidDataException($"The comparison cache file {path} is not a cached {typeof(TRun).Name} run: {e.Message}", e); }
+        if (entry is null || entry.Run is null) throw new InvalidDataException($"The comparison cache file {path} holds no run.");
+        if (entry.Method != method || entry.Seed != seed || entry.Key != parametersJson) return null;   // a hash collision: rerun
+        return (entry.Run, entry.Seconds, true);
+    }
+
+    void Write(string path, string method, int seed, TRun run, double seconds)
+    {
+        string text;
+        try { text = JsonSerializer.Serialize(new CacheEntry(method, seed, parametersJson, seconds, run), Json); }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException or JsonException)
+        {
+            throw new NotSupportedException($"A cached comparison keeps its runs as JSON, and {typeof(TRun).Name} cannot be written as JSON " +
+                $"({e.Message}); keep numbers and arrays in the run record (not tensors or modules), or run without a cache.", e);
+        }
+        Directory.CreateDirectory(CacheDirectory!);
+        AtomicFile.WriteAllText(path, text);
+    }
 
     /// <summary>Every run of <paramref name="method"/>, in seed order.</summary>
     public IReadOnlyList<TRun> RunsOf(string method) => Seeds.Select(s => this[method, s]).ToArray();

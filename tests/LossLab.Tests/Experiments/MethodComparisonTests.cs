@@ -72,5 +72,61 @@ public class MethodComparisonTests
         var c = new MethodComparison<int>(["x", "y"], [7, 8]).Run((m, s) => s, r => reports.Add((r.Done, r.Total, r.Method, r.Seed)));
         Assert.Equal(new[] { (1, 4, "x", 7), (2, 4, "y", 7), (3, 4, "x", 8), (4, 4, "y", 8) }, reports);
     }
-}
 
+    record Curve(string Method, int Seed, double[] Losses, double Final) { public double? Extra { get; init; } }
+
+    static string TempDir() => Path.Combine(Path.GetTempPath(), "losslab-mc-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void A_cached_comparison_reads_finished_runs_back_unchanged_and_resumes_after_a_failure()
+    {
+        string dir = TempDir();
+        try
+        {
+            var knobs = new { Epochs = 3, LearningRate = 0.1 };
+            int calls = 0;
+            Curve Make(string m, int s)
+            {
+                calls++;
+                if (m == "b" && s == 2 && calls < 10) throw new InvalidOperationException("killed");
+                return new Curve(m, s, [s + 0.5, double.PositiveInfinity, 1.0 / 3], s * 10 + (m == "a" ? 0 : 1)) { Extra = m == "a" ? null : 0.25 };
+            }
+            var first = new MethodComparison<Curve>(["a", "b"], [1, 2], dir, knobs);
+            Assert.Throws<InvalidOperationException>(() => first.Run(Make));   // dies at (b, 2): a/1, b/1, a/2 are kept
+            Assert.Equal(4, calls);
+            Assert.Equal(3, Directory.GetFiles(dir, "*.json").Length);
+
+            calls = 10;
+            var second = new MethodComparison<Curve>(["a", "b"], [1, 2], dir, knobs).Run(Make);
+            Assert.Equal(11, calls);                                          // only (b, 2) ran
+            Assert.True(second.FromCache("a", 1) && second.FromCache("b", 1) && second.FromCache("a", 2));
+            Assert.False(second.FromCache("b", 2));
+            var back = second["b", 1];
+            Assert.Equal(new[] { 1.5, double.PositiveInfinity, 1.0 / 3 }, back.Losses);   // exact doubles, infinities kept
+            Assert.Equal(11, back.Final);
+            Assert.Equal(0.25, back.Extra);
+            Assert.Null(second["a", 1].Extra);
+
+            var changed = new MethodComparison<Curve>(["a", "b"], [1, 2], dir, new { Epochs = 4, LearningRate = 0.1 }).Run(Make);
+            Assert.Equal(15, calls);                                          // other knobs: every run again
+            Assert.False(changed.FromCache("a", 1));
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    record WithModel(TorchSharp.torch.Tensor Weights);
+
+    [Fact]
+    public void A_cache_needs_parameters_and_a_run_record_that_JSON_can_hold()
+    {
+        Assert.Contains("parameters", Assert.Throws<ArgumentException>(() => new MethodComparison<Curve>(["a"], [1], TempDir())).Message);
+        string dir = TempDir();
+        try
+        {
+            var c = new MethodComparison<WithModel>(["a"], [1], dir, new { N = 1 });
+            var e = Assert.Throws<NotSupportedException>(() => c.Run((m, s) => new WithModel(TorchSharp.torch.zeros(2))));
+            Assert.Contains("WithModel cannot be written as JSON", e.Message);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+}
