@@ -251,6 +251,61 @@ public class UnlearningBenchTests
         for (int i = 0; i < h.Length; i++) Assert.Equal(0.5 * (o[i] + f[i]), h[i], 1e-6);
     }
 
+    [Fact]
+    public void Probe_CKA_and_relearn_time_equal_the_library_measurements_on_the_documented_sets()
+    {
+        using var data = Blobs();
+        const int seed = 4;
+        var relearn = new RelearnAudit(Samples: 3, LearningRate: 0.1, MaxSteps: 30, Threshold: 90);
+        var bench = Bench(data, [seed], UnlearningAudit.Accuracy with { Features = true, Relearn = relearn });
+        var ft = UnlearningArm.Method("FT", _ => UnlearningObjectives.FineTune());
+        var runs = bench.Run(ForgetScenario.Class(1), [ft]);
+        using var split = bench.Split(ForgetScenario.Class(1), seed);
+        var (probeTrain, probeTest) = StratifiedSplit.Split(split.HeldOut, 0.5, Seeds.Random(seed, 3));
+        // the relearn set: the first 3 forget samples, then 3 retain samples of each other class; evaluated on held-out class 1
+        using var head = split.Forget.Subset([0L, 1, 2]);
+        using var others = LongTail.Subsample(split.Retain, [3, 0, 3], Seeds.Random(seed, 6));
+        using var relearnSet = new TensorDataset(cat(new[] { head.Features, others.Features }), cat(new[] { head.Labels, others.Labels }));
+        var heldLabels = split.HeldOut.Labels.data<long>().ToArray();
+        using var heldOutClass = split.HeldOut.Subset(Enumerable.Range(0, heldLabels.Length).Where(i => heldLabels[i] == 1).Select(i => (long)i).ToArray());
+        Seeds.Fix(seed);
+        using var original = new Mlp(Widths);
+        ModelState.Load(original, runs[UnlearningBench.Original, seed].State!);
+        foreach (var method in new[] { UnlearningBench.Original, UnlearningBench.Retrain, "FT" })
+        {
+            var r = runs[method, seed];
+            Seeds.Fix(seed);
+            using var model = new Mlp(Widths);
+            ModelState.Load(model, r.State!);
+            var probe = LinearProbe.OnFeatures(x => model.Features(x), model, probeTrain, probeTest, 3);
+            Assert.Equal(probe.Accuracy, r.Probe!.Accuracy);
+            Assert.Equal(probe.ClassAccuracy, r.Probe.ClassAccuracy);
+            Assert.Equal(LinearCka.BetweenModels(x => original.Features(x), original, x => model.Features(x), model, probeTest), r.Cka, 1e-12);
+            Assert.Equal(RelearnTime.Measure(model, relearnSet, heldOutClass, 90, 0.1, 30), r.RelearnSteps);
+            Assert.True(double.IsNaN(r.Metrics.MiaEfficacy) && double.IsNaN(r.Gap));   // membership inference left out
+        }
+        Assert.Equal(1.0, runs[UnlearningBench.Original, seed].Cka, 1e-9);
+    }
+
+    [Fact]
+    public void Models_and_data_live_on_the_bench_device_and_a_shuffled_retain_set_follows_its_stream()
+    {
+        using var data = Blobs();
+        var bench = new UnlearningBench(data, Widths, [6], CPU) { Epochs = 1, ShuffleRetain = true, Audit = UnlearningAudit.Accuracy };
+        var placed = new List<bool>();
+        var check = UnlearningArm.Edit("check", c => placed.Add(c.Model.parameters().All(p => p.device.type == DeviceType.CPU)
+            && new[] { c.Forget, c.Retain, c.Split.Test, c.Split.Train }.All(d => d.Features.device.type == DeviceType.CPU)));
+        bench.Run(ForgetScenario.Random(0.25), [check]);
+        Assert.Equal([true], placed);
+        using var split = bench.Split(ForgetScenario.Random(0.25), 6);
+        var (trainIdx, _) = StratifiedSplit.Indices(data.Labels.data<long>().ToArray(), 0.2, Seeds.Random(6, 1));
+        var (forgetPos, retainPos) = ForgetSplit.RandomIndices(trainIdx.Length, 0.25, Seeds.Random(6, 2));
+        var rng = Seeds.Random(6, 5);   // Fisher–Yates of D_r's positions
+        for (int i = retainPos.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (retainPos[i], retainPos[j]) = (retainPos[j], retainPos[i]); }
+        Assert.Equal(retainPos.Select(p => trainIdx[p]), split.RetainIndices);
+        Assert.Equal(forgetPos.Select(p => trainIdx[p]), split.ForgetIndices);
+    }
+
     // --- bad declarations ---------------------------------------------------------------------------------------
 
     [Fact]
