@@ -22,7 +22,7 @@ namespace LossLab.Experiments.Unlearning;
 /// and trained with Adam (<see cref="LearningRate"/>) for <see cref="Epochs"/> epochs of <see cref="BatchSize"/> samples
 /// shuffled by <see cref="Trainer.Seed"/> = seed. Every arm gets the bench's <see cref="Options"/> with the seed as its batch
 /// order. A run that diverges is scored at its last finite checkpoint (saved every <see cref="CheckpointEvery"/> steps).</remarks>
-public sealed class UnlearningBench
+public sealed class UnlearningBench : IDisposable
 {
     /// <summary>The original model's method name.</summary>
     public const string Original = "Original";
@@ -330,6 +330,13 @@ public sealed class UnlearningBench
         };
         run.ArmStates[arm.Name] = ModelState.Snapshot(model);
         return record;
+    }
+
+    /// <summary>Frees the original models' states kept for later scenarios.</summary>
+    public void Dispose()
+    {
+        foreach (var (state, _) in originals.Values) ModelState.Dispose(state);
+        originals.Clear();
     }
 
     /// <summary>What one seed of one scenario holds while its arms run.</summary>
