@@ -147,7 +147,7 @@ public sealed class ZipfImbalanceBench
             return nn.functional.cross_entropy(logits, b.Targets);
         }) { Shuffle = false };
         Instrument?.Invoke(new BenchRunContext(arm.Name, seed, model, trainer));
-        var result = trainer.Fit(data, epochs: Steps, batchSize: (int)data.Count);
+        var result = trainer.Fit(data, Steps, (int)data.Count);
         return new ImbalanceRun(arm.Name, rate, exponent, seed, trainer.History.Losses.ToArray(), decileTrace.ToArray(),
             frequentTrace.ToArray(), rareTrace.ToArray(), result.Status == TrainingStatus.Completed, prior);
     }
