@@ -1,0 +1,164 @@
+using LossLab.Experiments.Imbalance;
+using LossLab.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+using TensorDataset = LossLab.Data.TensorDataset;
+
+namespace LossLab.Tests.Experiments.Imbalance;
+
+public class LongTailBenchTests
+{
+    // 3 classes, 2 features, long-tailed counts 12/6/2; a test set of 3 per class.
+    static TensorDataset Data(int[] counts, int seed)
+    {
+        var rng = Seeds.Random(seed);
+        var x = new List<float>();
+        var y = new List<long>();
+        for (int c = 0; c < counts.Length; c++)
+            for (int i = 0; i < counts[c]; i++)
+            {
+                x.Add((float)(2 * c + rng.NextDouble()));
+                x.Add((float)(-c + rng.NextDouble()));
+                y.Add(c);
+            }
+        return new TensorDataset(tensor(x.ToArray()).reshape(-1, 2), tensor(y.ToArray()));
+    }
+
+    static LongTailBench Bench(TensorDataset train, TensorDataset test, int epochs = 2) => new(train, test)
+    {
+        Body = () => LongTailNetwork.MlpBody(2, 5), FeatureSize = 5, Epochs = epochs, BatchSize = 4, Device = CPU,
+        Optimizer = ps => optim.SGD(ps, 0.1),
+    };
+
+    [Fact]
+    public void Every_arm_of_a_seed_starts_from_the_same_body_and_sees_the_same_batches()
+    {
+        using var train = Data([12, 6, 2], 1);
+        using var test = Data([3, 3, 3], 2);
+        var initial = new Dictionary<(string, int), float[]>();
+        var batches = new Dictionary<(string, int), List<long[]>>();
+        LongTailMethod Recording(string name, HeadKind head) => LongTailMethod.Objective(name, net =>
+        {
+            initial[(name, initial.Count)] = net.Body.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+            var seen = batches[(name, batches.Count)] = [];
+            return Objectives.From(b =>
+            {
+                seen.Add(b.Targets.data<long>().ToArray());
+                return nn.functional.cross_entropy(net.call(b.Inputs), b.Targets);
+            });
+        }, head);
+        var runs = Bench(train, test).Run([Recording("linear", HeadKind.Linear), Recording("cosine", HeadKind.NormedLinear)], [7, 8]);
+        Assert.Equal(4, initial.Count);
+        // Order of runs: seed 7 (linear, cosine), seed 8 (linear, cosine).
+        Assert.Equal(initial[("linear", 0)], initial[("cosine", 1)]);
+        Assert.Equal(initial[("linear", 2)], initial[("cosine", 3)]);
+        Assert.NotEqual(initial[("linear", 0)], initial[("linear", 2)]);
+        var a = batches[("linear", 0)]; var b = batches[("cosine", 1)];
+        Assert.Equal(2 * 5, a.Count);   // 20 samples in batches of 4, two epochs
+        Assert.Equal(a.Count, b.Count);
+        for (int i = 0; i < a.Count; i++) Assert.Equal(a[i], b[i]);
+        Assert.NotEqual(batches[("linear", 0)].SelectMany(t => t), batches[("linear", 2)].SelectMany(t => t));
+        Assert.Equal(2, runs["cosine", 8].EpochLoss.Length);
+    }
+
+    [Fact]
+    public void Scores_equal_an_explicit_float64_computation()
+    {
+        // Six test samples of three classes; training counts 150 (many), 50 (medium), 10 (few).
+        var logits = tensor(new float[] { 3, 1, 0, 2, 0, 1, 0, 2, 1, 1, 3, 0, 0, 1, 2, 0, 2, 1 }).reshape(6, 3);
+        var labels = tensor(new long[] { 0, 0, 1, 1, 2, 2 });
+        var weight = tensor(new float[] { 3, 4, 0, 1, 2, 2 }).reshape(3, 2);
+        var s = LongTailScores.Of(logits, labels, [150, 50, 10], weight);
+        // Predictions by hand: 0, 0, 1, 1, 2, 1 → class 0: 2/2, class 1: 2/2, class 2: 1/2.
+        Assert.Equal(new[] { 1.0, 1.0, 0.5 }, s.PerClass);
+        Assert.Equal(5.0 / 6, s.Accuracy, 12);
+        Assert.Equal((1 + 1 + 0.5) / 3, s.BalancedAccuracy, 12);
+        Assert.Equal(1.0, s.Many);
+        Assert.Equal(1.0, s.Medium);
+        Assert.Equal(0.5, s.Few);
+        Assert.Equal(5.0, s.RowNorms[0], 12);
+        Assert.Equal(1.0, s.RowNorms[1], 12);
+        Assert.Equal(Math.Sqrt(8), s.RowNorms[2], 6);
+        var cos = s.RowCosines();
+        Assert.Equal(1.0, cos[0, 0], 12);
+        Assert.Equal(4 / 5.0, cos[0, 1], 12);                      // (3, 4)·(0, 1) / 5
+        Assert.Equal((3 * 2 + 4 * 2) / (5 * Math.Sqrt(8)), cos[0, 2], 12);
+    }
+
+    [Fact]
+    public void A_single_logit_is_a_binary_classifier_with_float_targets()
+    {
+        var logits = tensor(new float[] { 2, -1, 0.5f, -3 }).reshape(4, 1);
+        var labels = tensor(new float[] { 1, 1, 0, 0 }).reshape(4, 1);
+        var s = LongTailScores.Of(logits, labels, [2, 2], ones(1, 3));
+        // Predicted 1, 0, 1, 0: class 0 (negatives) 1/2, class 1 (positives) 1/2.
+        Assert.Equal(new[] { 0.5, 0.5 }, s.PerClass);
+        Assert.Equal(0.5, s.BalancedAccuracy, 12);
+    }
+
+    [Fact]
+    public void A_post_hoc_method_reads_its_source_run_of_the_same_seed()
+    {
+        using var train = Data([12, 6, 2], 1);
+        using var test = Data([3, 3, 3], 2);
+        var shift = tensor(new float[] { 0, 0, 5 });
+        var runs = Bench(train, test).Run(
+            [LongTailMethod.Loss("CE", () => new LossLab.Losses.CrossEntropyLoss()), LongTailMethod.PostHoc("CE + 5 on class 2", "CE", z => z + shift),
+             LongTailMethod.Loss("other", () => new LossLab.Losses.CrossEntropyLoss(), HeadKind.NormedLinear)], [3, 4]);
+        foreach (var seed in runs.Seeds)
+        {
+            var source = runs["CE", seed];
+            var derived = runs["CE + 5 on class 2", seed];
+            Assert.Equal("CE", derived.From);
+            Assert.Equal((source.TestLogits + shift).data<float>().ToArray(), derived.TestLogits.data<float>().ToArray());
+            Assert.Equal(source.RowNorms, derived.RowNorms);
+            Assert.Equal(LongTailScores.Of(source.TestLogits + shift, test.Labels, [12, 6, 2], torch.tensor(source.Scores.ClassifierRows)).BalancedAccuracy,
+                derived.BalancedAccuracy);
+        }
+        Assert.NotEqual(runs["CE", 3].TestLogits.data<float>().ToArray(), runs["CE", 4].TestLogits.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void A_stage_continues_a_copy_of_its_source_network_and_its_curves()
+    {
+        using var train = Data([12, 6, 2], 1);
+        using var test = Data([3, 3, 3], 2);
+        var bench = new LongTailBench(train, test)
+        {
+            Body = () => LongTailNetwork.MlpBody(2, 5), FeatureSize = 5, Epochs = 2, BatchSize = 4, Device = CPU,
+            Optimizer = ps => optim.SGD(ps, 0.1), Curves = [LongTailCurves.FisherRatio],
+        };
+        var runs = bench.Run([LongTailMethod.Loss("stage 1", () => new LossLab.Losses.CrossEntropyLoss()),
+            LongTailMethod.Continue("stage 2", "stage 1", 3, net => Objectives.OnOutputs(net, new LossLab.Losses.CrossEntropyLoss()), net => net.Head.parameters().ToArray())], [1]);
+        var one = runs["stage 1", 1]; var two = runs["stage 2", 1];
+        Assert.Equal(new[] { 1, 2 }, one.CurveEpochs);
+        Assert.Equal(new[] { 1, 2, 3, 4, 5 }, two.CurveEpochs);
+        Assert.Equal(one.Curve("fisher_ratio"), two.Curve("fisher_ratio").Take(2));
+        // Only the head trained in stage 2, so the features and their Fisher ratio are frozen at stage 1's last value.
+        Assert.All(two.Curve("fisher_ratio").Skip(2), v => Assert.Equal(one.Last("fisher_ratio"), v, 10));
+        Assert.Equal(5, two.EpochLoss.Length);
+    }
+
+    [Fact]
+    public void Bad_declarations_give_clear_errors()
+    {
+        using var train = Data([12, 6, 2], 1);
+        using var test = Data([3, 3, 3], 2);
+        var empty = Assert.Throws<ArgumentException>(() => Bench(train, test).Run([], [1]));
+        Assert.Contains("at least one method", empty.Message);
+        var head = Assert.Throws<ArgumentOutOfRangeException>(() => LongTailMethod.Loss("x", () => new LossLab.Losses.CrossEntropyLoss(), (HeadKind)7));
+        Assert.Contains("unknown head", head.Message);
+        Assert.Contains("NormedLinear", head.Message);
+        var epochs = Assert.Throws<ArgumentOutOfRangeException>(() => Bench(train, test, epochs: 0));
+        Assert.Contains("Epochs must be at least 1", epochs.Message);
+        var order = Assert.Throws<ArgumentException>(() => Bench(train, test).Run(
+            [LongTailMethod.PostHoc("adjusted", "CE", z => z), LongTailMethod.Loss("CE", () => new LossLab.Losses.CrossEntropyLoss())], [1]));
+        Assert.Contains("not an earlier method", order.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => LongTailMethod.Continue("s", "CE", 0, net => Objectives.CrossEntropy(net)));
+        var outputs = Assert.Throws<ArgumentException>(() => new LongTailBench(train, test)
+        {
+            Body = () => LongTailNetwork.MlpBody(2, 5), FeatureSize = 5, Epochs = 1, Outputs = 2, Optimizer = ps => optim.SGD(ps, 0.1),
+        }.Run([LongTailMethod.Loss("CE", () => new LossLab.Losses.CrossEntropyLoss())], [1]));
+        Assert.Contains("3 class counts", outputs.Message);
+    }
+}
