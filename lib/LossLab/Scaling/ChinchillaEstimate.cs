@@ -41,6 +41,16 @@ public sealed record ChinchillaEstimate(double A, double B, double E, double Alp
     /// <summary>N_opt = G·(C/6)^a at a budget of <paramref name="flops"/>.</summary>
     public double OptimalParameters(double flops) => G * Math.Pow(flops / 6, SizeExponent);
 
+    /// <summary>The compute-optimal frontier at <paramref name="budgets"/> (FLOP): N_opt(C) = G·(C/6)^a and
+    /// D_opt(C) = (C/6)/N_opt, keeping only the budgets where both are positive and finite.</summary>
+    public (double[] Flops, double[] N, double[] D) Frontier(IEnumerable<double> budgets)
+    {
+        ArgumentNullException.ThrowIfNull(budgets);
+        var kept = budgets.Select(c => (C: c, N: OptimalParameters(c))).Select(t => (t.C, t.N, D: t.C / 6 / t.N))
+            .Where(t => t.N > 0 && double.IsFinite(t.N) && t.D > 0 && double.IsFinite(t.D)).ToArray();
+        return (kept.Select(t => t.C).ToArray(), kept.Select(t => t.N).ToArray(), kept.Select(t => t.D).ToArray());
+    }
+
     /// <summary>Why the fit is degenerate (E ≤ 1e-6, A or B ≤ 1e-9, α or β ≤ 1e-3, any of them not finite, or G not
     /// positive and finite), or null when it is not.</summary>
     public string? Degenerate()
