@@ -23,6 +23,7 @@ public sealed class PredictionError
         Predicted = [.. predicted];
         Observed = [.. observed];
         var relative = predicted.Zip(observed, (p, o) => Math.Abs(p / o - 1)).ToArray();
+        RelativeErrors = relative;
         MeanAbsoluteRelativeError = relative.Average();
         MaxAbsoluteRelativeError = relative.Any(double.IsNaN) ? double.NaN : relative.Max();
         RootMeanSquareLogError = Math.Sqrt(predicted.Zip(observed, (p, o) => Math.Pow(Math.Log(p) - Math.Log(o), 2)).Average());
@@ -48,6 +49,9 @@ public sealed class PredictionError
 
     /// <summary>The number of points.</summary>
     public int Count => Observed.Count;
+
+    /// <summary>|L̂ᵢ/Lᵢ − 1| of each point, in order (the last: the error at a curve's final point).</summary>
+    public IReadOnlyList<double> RelativeErrors { get; }
 
     /// <summary>mean |L̂ᵢ/Lᵢ − 1|.</summary>
     public double MeanAbsoluteRelativeError { get; }
