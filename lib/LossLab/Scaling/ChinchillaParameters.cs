@@ -68,6 +68,14 @@ public sealed record ChinchillaParameters(double A, double B, double E, double A
         return d / n;
     }
 
+    /// <summary>The tokens D at which L(N, D) = <paramref name="loss"/> for a model of <paramref name="n"/> parameters (an
+    /// iso-loss contour): D = (B/(ℓ − E − A/N^α))^(1/β); NaN when ℓ ≤ E + A/N^α (the loss is out of reach at that size).</summary>
+    public double IsoLossTokens(double n, double loss)
+    {
+        double rest = loss - E - A / Math.Pow(n, Alpha);
+        return rest > 0 ? Math.Pow(B / rest, 1 / Beta) : double.NaN;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"A = {A:G6}, B = {B:G6}, E = {E:G6}, α = {Alpha:G6}, β = {Beta:G6}";
 }

@@ -46,8 +46,31 @@ public sealed class LawFit
     /// <summary>How many starts converged.</summary>
     public int ConvergedCount => Starts.Count(s => s.Converged);
 
-    /// <summary>The predicted loss at raw inputs <paramref name="inputs"/>.</summary>
-    public double Predict(params double[] inputs) => Law.Predict(Best.Parameters, inputs);
+    /// <summary>The predicted loss at raw inputs <paramref name="inputs"/>, computed from the best fit-space values: a
+    /// positive parameter that has underflowed to 0 in natural units (an irreducible loss E with no floor in the points)
+    /// still predicts, where the law's natural-parameter <see cref="ScalingLaw.Predict"/> would reject it.</summary>
+    /// <exception cref="ArgumentException">The number of inputs differs from the law's, or an input is outside its domain.</exception>
+    public double Predict(params double[] inputs) => Law.PredictFromFitSpace(Best.FitSpace.ToArray(), inputs);
+
+    /// <summary>The predicted loss of every point of <paramref name="points"/>, in order.</summary>
+    public double[] Predict(LawPoints points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        var theta = Best.FitSpace.ToArray();
+        var predicted = new double[points.Count];
+        for (int i = 0; i < predicted.Length; i++) predicted[i] = Law.PredictFromFitSpace(theta, points.Input(i));
+        return predicted;
+    }
+
+    /// <summary>How well the fit predicts <paramref name="points"/> (its own points: goodness of fit, R²; other points:
+    /// held-out error).</summary>
+    /// <exception cref="ArgumentException"><paramref name="points"/> is empty.</exception>
+    public PredictionError Error(LawPoints points)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        if (points.Count == 0) throw new ArgumentException("points is empty.", nameof(points));
+        return new PredictionError(Predict(points), points.Losses);
+    }
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -84,8 +84,9 @@ public sealed class LawFitter
     }
 
     /// <summary>
-    /// Bootstrap intervals: <paramref name="resamples"/> times, draw n points with replacement (seeded: resample b uses
-    /// its own generator from <paramref name="seed"/> and b, so results do not depend on thread scheduling), refit from
+    /// Bootstrap intervals: <paramref name="resamples"/> times, draw n points with replacement (seeded: resample b draws
+    /// from stream b of <paramref name="seed"/>, <see cref="Training.Seeds.Random"/>, so results do not depend on thread
+    /// scheduling), refit from
     /// the full fit's best point (and from <paramref name="extraStarts"/> when given), and report percentile intervals at
     /// level <paramref name="confidence"/> and standard deviations of each natural parameter.
     /// </summary>
@@ -107,7 +108,7 @@ public sealed class LawFitter
             () => (Minimizer: new LbfgsMinimizer(p, Options.Lbfgs), Point: new double[p], Weights: new double[n]),
             (b, _, ws) =>
             {
-                var rng = new Random(unchecked(seed * 1_000_003 + b));
+                var rng = Training.Seeds.Random(seed, b);
                 Array.Clear(ws.Weights);
                 for (int i = 0; i < n; i++) ws.Weights[rng.Next(n)] += 1;
                 var objective = Objective(points, ws.Weights);
@@ -134,26 +135,15 @@ public sealed class LawFitter
         ArgumentNullException.ThrowIfNull(test);
         if (test.Count == 0) throw new ArgumentException("test is empty.", nameof(test));
         var fit = Fit(train, starts);
-        var predicted = new double[test.Count];
-        var observed = new double[test.Count];
-        for (int i = 0; i < test.Count; i++)
-        {
-            predicted[i] = Law.Predict(fit.Parameters.ToArray(), test.Input(i));
-            observed[i] = test.Loss(i);
-        }
-        return new HeldOutError(fit, predicted, observed);
+        return new HeldOutError(fit, fit.Error(test));
     }
 
-    /// <summary>Splits <paramref name="points"/> at random (seeded) into a training part and a test part holding
-    /// <paramref name="testFraction"/> of the points (at least one), fits and measures the test error.</summary>
+    /// <summary>Splits <paramref name="points"/> at random (<see cref="LawPoints.Split"/>, seeded) into a training part and
+    /// a test part holding <paramref name="testFraction"/> of the points (at least one), fits and measures the test error.</summary>
     public HeldOutError HeldOut(LawPoints points, double testFraction, int seed, StartGrid starts)
     {
         ArgumentNullException.ThrowIfNull(points);
-        if (!(testFraction > 0 && testFraction < 1)) throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must lie in (0, 1).");
-        var order = Enumerable.Range(0, points.Count).ToArray();
-        new Random(seed).Shuffle(order);
-        int testCount = Math.Max(1, (int)Math.Round(testFraction * points.Count));
-        if (testCount >= points.Count) throw new ArgumentException($"points has {points.Count} point(s): too few to hold some out.", nameof(points));
-        return HeldOut(points.Subset(order.Skip(testCount).Order()), points.Subset(order.Take(testCount).Order()), starts);
+        var (train, test) = points.Split(testFraction, seed);
+        return HeldOut(train, test, starts);
     }
 }

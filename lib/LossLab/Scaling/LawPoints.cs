@@ -74,4 +74,22 @@ public sealed class LawPoints
             if (i < 0 || i >= Count) throw new ArgumentOutOfRangeException(nameof(indices), i, $"indices must lie in [0, {Count}).");
         return new LawPoints(idx.Select(i => (IReadOnlyList<double>)inputs[i]).ToArray(), idx.Select(i => losses[i]).ToArray());
     }
+
+    /// <summary>The random stream of <see cref="Training.Seeds.Random"/> that <see cref="Split"/> draws from.</summary>
+    public const int SplitStream = 0;
+
+    /// <summary>A random split (seeded: stream <see cref="SplitStream"/> of <paramref name="seed"/>) into a training part
+    /// and a test part holding <paramref name="testFraction"/> of the points, rounded, at least one; both keep the points'
+    /// order.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="testFraction"/> is outside (0, 1).</exception>
+    /// <exception cref="ArgumentException">Too few points to hold some out and keep some for training.</exception>
+    public (LawPoints Train, LawPoints Test) Split(double testFraction, int seed)
+    {
+        if (!(testFraction > 0 && testFraction < 1)) throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "testFraction must lie in (0, 1).");
+        var order = Enumerable.Range(0, Count).ToArray();
+        Training.Seeds.Random(seed, SplitStream).Shuffle(order);
+        int testCount = Math.Max(1, (int)Math.Round(testFraction * Count));
+        if (testCount >= Count) throw new ArgumentException($"points has {Count} point(s): too few to hold some out.", "points");
+        return (Subset(order.Skip(testCount).Order()), Subset(order.Take(testCount).Order()));
+    }
 }

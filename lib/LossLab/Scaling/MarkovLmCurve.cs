@@ -35,7 +35,11 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
     /// <paramref name="schedule"/>(i), i = 0…T−1, on examples from <paramref name="trainChains"/> (weights
     /// <paramref name="trainWeights"/>, uniform when null), and records the held-out loss on each of
     /// <paramref name="evaluationChains"/> (the training chains when null). <see cref="MarkovLmSettings.LearningRate"/> is
-    /// not used: the schedule gives every rate.
+    /// not used: the schedule gives every rate. The model is initialised from <paramref name="seed"/>
+    /// (<see cref="Training.Seeds.Fix"/>); training examples come from stream <see cref="MarkovLmSweep.TrainingStream"/> of the
+    /// seed and the held-out set of evaluation chain i from stream <see cref="MarkovLmSweep.EvaluationStream"/> + i, so the
+    /// runs of one seed share their initialisation (same width), training stream and held-out sets, whatever the schedule.
+    /// Runs on <paramref name="device"/> (null: <see cref="Training.Devices.Choose"/>).
     /// </summary>
     /// <exception cref="ArgumentException">No training chains, weights of the wrong length or not positive and finite,
     /// chains of different vocabularies, or a context shorter than a chain's order.</exception>
@@ -43,7 +47,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
     /// or a scheduled rate that is negative or not finite.</exception>
     public static MarkovLmCurve Train(IReadOnlyList<ZipfMarkovChain> trainChains, int width, int steps, Func<long, double> schedule,
         int seed, int evaluateEvery, MarkovLmSettings? settings = null, IReadOnlyList<double>? trainWeights = null,
-        IReadOnlyList<ZipfMarkovChain>? evaluationChains = null)
+        IReadOnlyList<ZipfMarkovChain>? evaluationChains = null, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(trainChains);
         ArgumentNullException.ThrowIfNull(schedule);
@@ -71,16 +75,18 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
         }
 
         var watch = Stopwatch.StartNew();
-        torch.manual_seed(seed);
+        var on = device ?? Training.Devices.Choose();
+        Training.Seeds.Fix(seed);
         using var model = new MarkovMlpLm(vocab, s.Context, s.EmbeddingWidth, width);
+        model.to(on);
         long parameters = ComputeAccounting.NonEmbeddingParameters(model);
         using var optimizer = new Optim.AdamWOptimizer(model.parameters(), rates[0], weightDecay: s.WeightDecay);
-        var evalSets = evalChains.Select((c, i) => EvaluationSet(c, s, unchecked(seed * 104729 + 31 * i + 3))).ToArray();
+        var evalSets = evalChains.Select((c, i) => EvaluationSet(c, s, seed, MarkovLmSweep.EvaluationStream + i, on)).ToArray();
         var heldOut = evalChains.Select(_ => new List<double>()).ToArray();
         var evalSteps = new List<int>();
         try
         {
-            var rng = new Random(unchecked(seed * 7919 + 17));
+            var rng = Training.Seeds.Random(seed, MarkovLmSweep.TrainingStream);
             var example = new long[s.Context + 1];
             var inputs = new long[s.BatchSize * s.Context];
             var targets = new long[s.BatchSize];
@@ -94,7 +100,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
                     Array.Copy(example, 0, inputs, b * s.Context, s.Context);
                     targets[b] = example[s.Context];
                 }
-                model.TrainStep(optimizer, inputs, targets, s.Context);
+                model.TrainStep(optimizer, inputs, targets, s.Context, on);
                 int done = step + 1;
                 if (done % evaluateEvery == 0 || done == steps)
                 {
@@ -141,10 +147,10 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
     }
 
     /// <summary>A fixed held-out set of <see cref="MarkovLmSettings.EvaluationTokens"/> stationary draws: inputs (M, k), targets (M).</summary>
-    static (Tensor Inputs, Tensor Targets) EvaluationSet(ZipfMarkovChain chain, MarkovLmSettings s, int seed)
+    static (Tensor Inputs, Tensor Targets) EvaluationSet(ZipfMarkovChain chain, MarkovLmSettings s, int seed, int stream, Device device)
     {
         int m = Math.Max(1, s.EvaluationTokens);
-        var rng = new Random(seed);
+        var rng = Training.Seeds.Random(seed, stream);
         var example = new long[s.Context + 1];
         var inputs = new long[m * s.Context];
         var targets = new long[m];
@@ -154,7 +160,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
             Array.Copy(example, 0, inputs, i * s.Context, s.Context);
             targets[i] = example[s.Context];
         }
-        return (torch.tensor(inputs, [m, s.Context], dtype: ScalarType.Int64), torch.tensor(targets, dtype: ScalarType.Int64));
+        return (torch.tensor(inputs, [m, s.Context], dtype: ScalarType.Int64, device: device), torch.tensor(targets, dtype: ScalarType.Int64, device: device));
     }
 
     static double Evaluate(MarkovMlpLm model, (Tensor Inputs, Tensor Targets) set)
@@ -163,6 +169,6 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
         using var scope = torch.NewDisposeScope();
         // Sum over the set in float64 so the mean does not depend on chunking.
         var logits = model.forward(set.Inputs).to_type(ScalarType.Float64);
-        return nn.functional.cross_entropy(logits, set.Targets).item<double>();
+        return nn.functional.cross_entropy(logits, set.Targets).cpu().item<double>();
     }
 }

@@ -45,12 +45,12 @@ public sealed class MarkovMlpLm : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>One optimizer step of next-token cross-entropy on a batch of contexts (row-major, batch × context) and
-    /// their next tokens, inside its own dispose scope.</summary>
-    internal void TrainStep(optim.Optimizer optimizer, long[] inputs, long[] targets, int context)
+    /// their next tokens, inside its own dispose scope, on <paramref name="device"/> (where the model is).</summary>
+    internal void TrainStep(optim.Optimizer optimizer, long[] inputs, long[] targets, int context, Device device)
     {
         using var scope = torch.NewDisposeScope();
-        var x = torch.tensor(inputs, [targets.Length, context], dtype: ScalarType.Int64);
-        var y = torch.tensor(targets, dtype: ScalarType.Int64);
+        var x = torch.tensor(inputs, [targets.Length, context], dtype: ScalarType.Int64, device: device);
+        var y = torch.tensor(targets, dtype: ScalarType.Int64, device: device);
         optimizer.zero_grad();
         var loss = nn.functional.cross_entropy(forward(x), y);
         loss.backward();

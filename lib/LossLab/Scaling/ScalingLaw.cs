@@ -116,6 +116,18 @@ public abstract class ScalingLaw
         return Math.Exp(LogValue(ToFitSpace(natural), features, []));
     }
 
+    /// <summary>The predicted loss L(x; θ) at fit-space values <paramref name="theta"/> and raw inputs (no round trip
+    /// through natural values, so a positive parameter whose natural value underflows to 0 still predicts).</summary>
+    public double PredictFromFitSpace(ReadOnlySpan<double> theta, ReadOnlySpan<double> inputs)
+    {
+        CheckLength(theta.Length, nameof(theta));
+        if (inputs.Length != InputCount)
+            throw new ArgumentException($"{Name} takes {InputCount} input(s) ({string.Join(", ", this.inputs)}); got {inputs.Length}.", nameof(inputs));
+        Span<double> features = stackalloc double[FeatureCount];
+        Prepare(inputs, features);
+        return Math.Exp(LogValue(theta, features, []));
+    }
+
     void CheckLength(int length, string name)
     {
         if (length != parameters.Length)
