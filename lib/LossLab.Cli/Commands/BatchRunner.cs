@@ -125,6 +125,8 @@ public static class BatchRunner
         // A larger gen-0 budget (256 MB) makes garbage collections, and with them TorchSharp's finalizer race on
         // temporary scalars (environment.md, "Same seed, same numbers"), far rarer in the notebook's process.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_GCgen0size"))) start.Environment["DOTNET_GCgen0size"] = "0x10000000";
+        // The split under --jobs: each notebook process's torch uses its share of the cores (LOSSLAB_THREADS, which the
+        // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
         if (settings.Jobs > 1) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(start) ?? throw new IOException("could not start a child losslab process.");
         var errors = new System.Text.StringBuilder();

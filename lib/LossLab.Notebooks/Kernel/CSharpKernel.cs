@@ -33,8 +33,9 @@ public sealed class CSharpKernel
         "LossLab.Notebooks.Formatting.NotebookDisplay",
     ];
 
-    /// <summary>Environment variable holding the number of torch threads a kernel sets at start (used by <c>losslab run --jobs</c>).</summary>
-    public const string TorchThreadsVariable = "LOSSLAB_TORCH_THREADS";
+    /// <summary>Environment variable holding the number of torch threads (<c>LOSSLAB_THREADS</c>, set by <c>losslab run --jobs</c>);
+    /// the library applies it, and refuses a cell's request for another count.</summary>
+    public const string TorchThreadsVariable = LossLab.Training.Threads.EnvironmentVariable;
 
     /// <summary>Framework assemblies referenced by every kernel besides those already loaded.</summary>
     static readonly string[] FrameworkReferences =
@@ -293,9 +294,7 @@ public sealed class CSharpKernel
         // On the cell thread, where the cells' torch calls run (torch's thread count is per OS thread once set).
         cellThread.RunAsync(() =>
         {
-            LossLab.Training.TorchRuntime.EnsureConfigured();
-            if (int.TryParse(Environment.GetEnvironmentVariable(TorchThreadsVariable), out var threads) && threads > 0)
-                TorchSharp.torch.set_num_threads(threads);
+            LossLab.Training.Threads.Apply();   // LOSSLAB_THREADS, else 1, on the cell thread
             return Task.FromResult(0);
         }).GetAwaiter().GetResult();
     }

@@ -9,7 +9,7 @@ namespace LossLab.Data;
 /// is a pair of new tensors that belong to the dispose scope open when the batch is taken (a training step's).
 /// </summary>
 /// <remarks>Named so as not to clash with TorchSharp's <c>torch.utils.data.TensorDataset</c>; it was called
-/// <c>TensorDataset</c> before.</remarks>
+/// <c>LabeledTensors</c> before.</remarks>
 public sealed class LabeledTensors : IDisposable
 {
     /// <summary>Wraps <paramref name="features"/> (N, …) and <paramref name="labels"/> (N, …), taking ownership of both.</summary>

@@ -3,7 +3,7 @@ using LossLab.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 
 namespace LossLab.Experiments.Imbalance;
 
@@ -27,7 +27,7 @@ public sealed class LongTailBench
     /// class counts <paramref name="classCounts"/> (null: counted from integer training labels; give them for 0/1 float
     /// targets, as [negatives, positives]).</summary>
     /// <exception cref="ArgumentException">The class counts are empty, negative, or cannot be counted from the labels.</exception>
-    public LongTailBench(TensorDataset train, TensorDataset test, IReadOnlyList<long>? classCounts = null)
+    public LongTailBench(LabeledTensors train, LabeledTensors test, IReadOnlyList<long>? classCounts = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
@@ -42,13 +42,13 @@ public sealed class LongTailBench
     }
 
     /// <summary>The training set.</summary>
-    public TensorDataset Train { get; }
+    public LabeledTensors Train { get; }
 
     /// <summary>The test set that every run is scored on.</summary>
-    public TensorDataset Test { get; }
+    public LabeledTensors Test { get; }
 
     /// <summary>A held-out set whose logits each run keeps too (e.g. to fit temperature scaling); null: none.</summary>
-    public TensorDataset? Validation { get; init; }
+    public LabeledTensors? Validation { get; init; }
 
     /// <summary>n_c, training samples per class.</summary>
     public IReadOnlyList<long> ClassCounts { get; }
@@ -197,7 +197,7 @@ public sealed class LongTailBench
     sealed record Trained(double[] EpochLoss, int[] CurveEpochs, Dictionary<string, List<double>> Curves);
 
     Trained Fit(LongTailMethod method, int seed, LongTailNetwork network, IReadOnlyList<Parameter> trainable, int epochCount, int epochOffset,
-        TensorDataset train, TensorDataset test)
+        LabeledTensors train, LabeledTensors test)
     {
         var objective = method.MakeObjective!(network) ?? throw new InvalidOperationException($"the objective of '{method.Name}' is null.");
         using var optimizer = Optimizer(trainable) ?? throw new InvalidOperationException("Optimizer returned null.");
@@ -237,7 +237,7 @@ public sealed class LongTailBench
     }
 
     LongTailRun Score(LongTailMethod method, int seed, LongTailNetwork network, Trained trained, LongTailRun? source,
-        TensorDataset train, TensorDataset test, TensorDataset? validation)
+        LabeledTensors train, LabeledTensors test, LabeledTensors? validation)
     {
         network.eval();
         using var noGrad = no_grad();

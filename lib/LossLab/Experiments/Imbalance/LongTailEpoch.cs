@@ -1,5 +1,4 @@
 using LossLab.Data;
-using TensorDataset = LossLab.Data.TensorDataset;
 using static TorchSharp.torch;
 
 namespace LossLab.Experiments.Imbalance;
@@ -14,5 +13,5 @@ namespace LossLab.Experiments.Imbalance;
 /// <param name="Test">The test set, on the device.</param>
 /// <param name="ClassCount">C, the number of classes.</param>
 /// <param name="Device">Where the network and data live.</param>
-public sealed record LongTailEpoch(LongTailMethod Method, int Seed, int Epoch, LongTailNetwork Network, TensorDataset Train, TensorDataset Test,
+public sealed record LongTailEpoch(LongTailMethod Method, int Seed, int Epoch, LongTailNetwork Network, LabeledTensors Train, LabeledTensors Test,
     int ClassCount, Device Device);

@@ -58,7 +58,7 @@ public sealed class LongTailNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) => head.forward(body.forward(x));
 
     /// <summary>An MLP body widths[0] → … → widths[^1] with a ReLU after every layer (so its features are the last
-    /// hidden activations, as in <see cref="Training.Models.Mlp"/>, which it matches layer for layer and in initialisation).</summary>
+    /// hidden activations, as in <see cref="LossLab.Models.Mlp"/>, which it matches layer for layer and in initialisation).</summary>
     public static nn.Module<Tensor, Tensor> MlpBody(params int[] widths) => Layers(widths, bias: true, relu: true);
 
     /// <summary>A deep linear body: bias-free linear layers widths[0] → … → widths[^1], no activation.</summary>

@@ -5,7 +5,7 @@ using LossLab.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 
 namespace LossLab.Experiments.MetricLearning;
 
@@ -31,13 +31,13 @@ public sealed record EmbeddingBench
     public required IReadOnlyList<EmbeddingMethod> Methods { get; init; }
 
     /// <summary>The training split (seen classes; for a two-view loss the targets may be sample indices).</summary>
-    public required TensorDataset Train { get; init; }
+    public required LabeledTensors Train { get; init; }
 
     /// <summary>The test split: unseen classes or identities, embedded and scored after training.</summary>
-    public required TensorDataset Test { get; init; }
+    public required LabeledTensors Test { get; init; }
 
     /// <summary>The reference set of k-NN scoring (null: <see cref="Train"/>).</summary>
-    public TensorDataset? Reference { get; init; }
+    public LabeledTensors? Reference { get; init; }
 
     /// <summary>Builds the encoder for a method (given its name) after the comparison has fixed the seed.</summary>
     public required Func<string, nn.Module<Tensor, Tensor>> Encoder { get; init; }
@@ -237,7 +237,7 @@ public sealed record EmbeddingBench
     }
 
     EmbeddingRun Score(string method, int seed, double learningRate, nn.Module<Tensor, Tensor>? encoder, object? loss, Device device,
-        TensorDataset train, DeviceData data, TrainingStatus status, IReadOnlyList<double> losses, Func<Tensor, Tensor>? transform = null)
+        LabeledTensors train, DeviceData data, TrainingStatus status, IReadOnlyList<double> losses, Func<Tensor, Tensor>? transform = null)
     {
         encoder?.eval();
         using var noGrad = no_grad();
@@ -278,7 +278,7 @@ public sealed record EmbeddingBench
     /// <summary>The bench's data on the device, copied only when it is elsewhere (the copies are disposed with this).</summary>
     sealed class DeviceData : IDisposable
     {
-        readonly List<TensorDataset> owned = [];
+        readonly List<LabeledTensors> owned = [];
 
         public DeviceData(EmbeddingBench bench, Device device)
         {
@@ -287,11 +287,11 @@ public sealed record EmbeddingBench
             Reference = bench.Reference is null ? Train : On(bench.Reference, device);
         }
 
-        public TensorDataset Train { get; }
-        public TensorDataset Test { get; }
-        public TensorDataset Reference { get; }
+        public LabeledTensors Train { get; }
+        public LabeledTensors Test { get; }
+        public LabeledTensors Reference { get; }
 
-        TensorDataset On(TensorDataset data, Device device)
+        LabeledTensors On(LabeledTensors data, Device device)
         {
             if (IsOn(data.Features, device) && IsOn(data.Labels, device)) return data;
             var copy = data.To(device);

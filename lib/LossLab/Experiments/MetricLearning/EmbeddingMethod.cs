@@ -1,9 +1,9 @@
 using LossLab.Data;
 using LossLab.Losses.Pairs;
+using LossLab.Miners;
 using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
 
 namespace LossLab.Experiments.MetricLearning;
 
@@ -53,7 +53,7 @@ public sealed record EmbeddingMethod
 
     /// <summary>The training set this method trains on, from the bench's training set and the seed (e.g. with label noise
     /// drawn from the seed); null: the bench's. A new data set it returns is disposed after the run.</summary>
-    public Func<TensorDataset, int, TensorDataset>? TrainingSet { get; init; }
+    public Func<LabeledTensors, int, LabeledTensors>? TrainingSet { get; init; }
 
     /// <summary>True for <see cref="Views"/> methods, which need the bench's augmentation.</summary>
     public bool NeedsViews { get; }

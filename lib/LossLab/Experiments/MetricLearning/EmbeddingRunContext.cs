@@ -1,7 +1,7 @@
 using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 
 namespace LossLab.Experiments.MetricLearning;
 
@@ -18,7 +18,7 @@ public sealed class EmbeddingRunContext
     VerificationPairs? pairs;
 
     internal EmbeddingRunContext(string method, int seed, Device device, nn.Module<Tensor, Tensor>? encoder, object? loss,
-        TensorDataset train, TensorDataset test, TensorDataset reference, Tensor testEmbeddings, TrainingStatus status,
+        LabeledTensors train, LabeledTensors test, LabeledTensors reference, Tensor testEmbeddings, TrainingStatus status,
         Dictionary<string, double> scores, Dictionary<string, double[]> vectors)
     {
         Method = method;
@@ -46,11 +46,11 @@ public sealed class EmbeddingRunContext
     /// <summary>The trained loss (a head, a pair loss, a view loss with its state), or null for a reference point.</summary>
     public object? Loss { get; }
     /// <summary>The training set this run trained on, on <see cref="Device"/>.</summary>
-    public TensorDataset Train { get; }
+    public LabeledTensors Train { get; }
     /// <summary>The test set, on <see cref="Device"/>.</summary>
-    public TensorDataset Test { get; }
+    public LabeledTensors Test { get; }
     /// <summary>The reference set of k-NN scoring, on <see cref="Device"/>.</summary>
-    public TensorDataset Reference { get; }
+    public LabeledTensors Reference { get; }
     /// <summary>The test set's embeddings, on the CPU.</summary>
     public Tensor TestEmbeddings { get; }
     /// <summary>How training ended.</summary>

@@ -1,3 +1,4 @@
+using LossLab.Training;
 using LossLab.Data;
 using static TorchSharp.torch;
 
@@ -45,7 +46,7 @@ public static class SyntheticIdentities
         var features = new float[n * pixels];
         var labels = new long[n];
         var quality = new double[n];
-        var rng = new Random(seed);
+        var rng = Seeds.Legacy(seed);
         var image = new double[pixels];
         long i = 0;
         for (int c = 0; c < identities; c++)
@@ -76,7 +77,7 @@ public static class SyntheticIdentities
     /// <paramref name="smooth"/>.</summary>
     public static double[] Prototype(int identity, int side = 8, int prototypeSeed = 0, bool smooth = false)
     {
-        var rng = new Random(unchecked(prototypeSeed * 1_000_003 + identity * 7919 + 17));
+        var rng = Seeds.Legacy(unchecked(prototypeSeed * 1_000_003 + identity * 7919 + 17));
         var raw = new double[side * side];
         for (int p = 0; p < raw.Length; p++) raw[p] = RandomSampling.Normal(rng);
         if (!smooth) return Standardised(raw);

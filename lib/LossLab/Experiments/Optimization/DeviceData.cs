@@ -12,6 +12,6 @@ static class DeviceData
 
     /// <summary><paramref name="data"/> itself when it is on <paramref name="device"/>, else a copy there (then
     /// <c>Copied</c> is true and the caller disposes it).</summary>
-    public static (TensorDataset Data, bool Copied) On(TensorDataset data, Device device) =>
+    public static (LabeledTensors Data, bool Copied) On(LabeledTensors data, Device device) =>
         IsOn(data.Features, device) && IsOn(data.Labels, device) ? (data, false) : (data.To(device), true);
 }

@@ -20,13 +20,13 @@ namespace LossLab.Experiments.Optimization;
 /// </summary>
 public sealed class PlasticityBench
 {
-    readonly TensorDataset pool;
+    readonly LabeledTensors pool;
     readonly Device device;
     readonly int classes;
 
     /// <summary>A bench drawing tasks from <paramref name="pool"/> (flat inputs, labels 0 … C − 1).</summary>
     /// <exception cref="ArgumentException">Inputs that are not flat, a task larger than the pool, or a size out of range.</exception>
-    public PlasticityBench(TensorDataset pool, int tasks, int samplesPerTask, int epochsPerTask, int batchSize, int hidden,
+    public PlasticityBench(LabeledTensors pool, int tasks, int samplesPerTask, int epochsPerTask, int batchSize, int hidden,
         double learningRate, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(pool);

@@ -4,7 +4,7 @@ using LossLab.Dynamics;
 using LossLab.Evaluation;
 using LossLab.Optim;
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,14 +22,14 @@ namespace LossLab.Experiments.Optimization;
 /// </summary>
 public sealed class SharpnessBench
 {
-    readonly TensorDataset train, test;
+    readonly LabeledTensors train, test;
     readonly Device device;
 
     /// <summary>A bench training on <paramref name="train"/> (clean labels; noise is added per run) and evaluating on
     /// <paramref name="test"/>, with an MLP of width <paramref name="hidden"/>, <paramref name="epochs"/> epochs of
     /// mini-batches of <paramref name="batchSize"/>, SGD at <paramref name="learningRate"/> with <paramref name="momentum"/>.</summary>
     /// <exception cref="ArgumentException">Empty data, inputs of different widths, or a size or rate out of range.</exception>
-    public SharpnessBench(TensorDataset train, TensorDataset test, int hidden, int epochs, int batchSize, double learningRate,
+    public SharpnessBench(LabeledTensors train, LabeledTensors test, int hidden, int epochs, int batchSize, double learningRate,
         double momentum = 0.9, int classes = 10, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -94,7 +94,7 @@ public sealed class SharpnessBench
     /// accuracy on <paramref name="validation"/>, whose labels are noised alike (stream 2 of the seed); the best ρ wins, ties
     /// going to the smaller ρ.</summary>
     public (double Rho, IReadOnlyList<(double Rho, double Accuracy)> Scores) TuneRho(double noise, IReadOnlyList<double> grid,
-        TensorDataset fit, TensorDataset validation, int seed)
+        LabeledTensors fit, LabeledTensors validation, int seed)
     {
         ArgumentNullException.ThrowIfNull(grid);
         ArgumentNullException.ThrowIfNull(fit);
@@ -113,7 +113,7 @@ public sealed class SharpnessBench
         return (scores.OrderByDescending(x => x.Item2).ThenBy(x => x.Item1).First().Item1, scores);
     }
 
-    SharpnessRun Run(SharpnessArm arm, double noise, int seed, TensorDataset clean, TensorDataset eval, double measureRho, bool measure)
+    SharpnessRun Run(SharpnessArm arm, double noise, int seed, LabeledTensors clean, LabeledTensors eval, double measureRho, bool measure)
     {
         using var data = Noisy(clean, noise, seed, 1);
         var evaluation = eval;
@@ -147,7 +147,7 @@ public sealed class SharpnessBench
             m.RhoSharp, clock.Elapsed.TotalSeconds, trainer.Step, epochs.ToArray(), lambdas.ToArray());
     }
 
-    (double Lambda, double Trace, double RhoSharp, double Loss) Measure(Mlp model, TensorDataset data, long seed, double rho)
+    (double Lambda, double Trace, double RhoSharp, double Loss) Measure(Mlp model, LabeledTensors data, long seed, double rho)
     {
         using var scope = NewDisposeScope();
         Tensor FullLoss() => nn.functional.cross_entropy(model.forward(data.Features), data.Labels);
@@ -160,7 +160,7 @@ public sealed class SharpnessBench
         return (lambda, trace, rhoSharp, loss.cpu().ToDouble());
     }
 
-    static double Accuracy(Mlp model, TensorDataset data)
+    static double Accuracy(Mlp model, LabeledTensors data)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -169,8 +169,8 @@ public sealed class SharpnessBench
 
     /// <summary>The data with a fraction <paramref name="noise"/> of labels flipped to another class (stream
     /// <paramref name="stream"/> of <paramref name="seed"/>); a copy when there is no noise.</summary>
-    static TensorDataset Noisy(TensorDataset clean, double noise, int seed, int stream) => noise == 0
-        ? new TensorDataset(clean.Features.clone(), clean.Labels.clone())
+    static LabeledTensors Noisy(LabeledTensors clean, double noise, int seed, int stream) => noise == 0
+        ? new LabeledTensors(clean.Features.clone(), clean.Labels.clone())
         : LabelNoise.Symmetric(clean, Guard.InRange(noise, 0, 1, nameof(noise)), Seeds.Random(seed, stream));
 
     static Dictionary<string, SharpnessArm> Arms(IReadOnlyList<SharpnessArm> arms)

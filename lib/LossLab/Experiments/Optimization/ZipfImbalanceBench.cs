@@ -114,7 +114,7 @@ public sealed class ZipfImbalanceBench
         var deciles = PerClassLoss.FrequencyBuckets(longCounts, Math.Min(10, Classes));
         var halves = PerClassLoss.FrequencyBuckets(longCounts, 2);
         using var generated = GaussianMixture.Generate(counts, Dimensions, Separation, seed);
-        using var data = new TensorDataset(generated.Features.to(Precision).to(device), generated.Labels.to(device));
+        using var data = new LabeledTensors(generated.Features.to(Precision).to(device), generated.Labels.to(device));
 
         Seeds.Fix(seed);
         using var model = nn.Linear(Dimensions, Classes, device: device, dtype: Precision);

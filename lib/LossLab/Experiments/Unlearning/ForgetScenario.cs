@@ -63,7 +63,7 @@ public sealed class ForgetScenario
     /// <summary>The forgotten positions within the training split (ascending): <paramref name="trainIndices"/> are the
     /// positions in the data set of the training samples, <paramref name="dataCount"/> the data set's size.</summary>
     /// <exception cref="ArgumentException">The forget set is empty, not a subset of the training split, or leaves no retain sample.</exception>
-    internal long[] ForgetPositions(TensorDataset train, IReadOnlyList<long> trainIndices, long dataCount, int seed)
+    internal long[] ForgetPositions(LabeledTensors train, IReadOnlyList<long> trainIndices, long dataCount, int seed)
     {
         long[] positions;
         if (ForgetClass is int c)

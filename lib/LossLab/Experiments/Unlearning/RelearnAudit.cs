@@ -3,7 +3,7 @@ namespace LossLab.Experiments.Unlearning;
 /// <summary>
 /// The relearn audit (Golatkar et al. 2020, arXiv:1911.04933; "Are We Truly Forgetting?", 2025): full-batch SGD on
 /// <see cref="Samples"/> forget samples (the first of D_f) mixed with <see cref="Samples"/> samples of each remaining
-/// class drawn from D_r (<see cref="LossLab.Data.LongTail.Subsample(LossLab.Data.TensorDataset, IReadOnlyList{int}, Random)"/>
+/// class drawn from D_r (<see cref="LossLab.Data.LongTail.Subsample(LossLab.Data.LabeledTensors, IReadOnlyList{int}, Random)"/>
 /// on <see cref="Training.Seeds.Random"/>(seed, <see cref="Stream"/>)), until the held-out samples of the forgotten class
 /// are at least <see cref="Threshold"/> % correct (<see cref="LossLab.Unlearning.RelearnTime"/>). Mixing in retain samples
 /// keeps a model that predicts the class everywhere from counting as relearning it.

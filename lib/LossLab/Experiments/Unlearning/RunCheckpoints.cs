@@ -59,7 +59,7 @@ internal sealed class RunCheckpoints : IDisposable
     }
 
     /// <summary>Accuracy (%) of <paramref name="model"/> on <paramref name="data"/>, or null when its outputs there are not finite.</summary>
-    internal static double? FiniteAccuracy(nn.Module<Tensor, Tensor> model, TensorDataset data)
+    internal static double? FiniteAccuracy(nn.Module<Tensor, Tensor> model, LabeledTensors data)
     {
         using var scope = NewDisposeScope();
         var logits = ModelOutputs.Logits(model, data);

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using LossLab.Data;
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using LossLab.Unlearning;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -36,7 +36,7 @@ public sealed class UnlearningBench : IDisposable
     /// <summary>The stream of <see cref="Training.Seeds.Random"/> that shuffles D_r (with <see cref="ShuffleRetain"/>).</summary>
     public const long RetainShuffleStream = 5;
 
-    readonly TensorDataset data;
+    readonly LabeledTensors data;
     readonly int[] widths;
     readonly Dictionary<int, (Dictionary<string, Tensor> State, double Seconds)> originals = [];
     readonly List<ReferenceTraining> trainings = [];
@@ -44,7 +44,7 @@ public sealed class UnlearningBench : IDisposable
     /// <summary>A bench on <paramref name="data"/> (features, int64 labels; not owned) with MLPs of <paramref name="widths"/>,
     /// over <paramref name="seeds"/>, on <paramref name="device"/> (null: <see cref="Devices.Choose"/>).</summary>
     /// <exception cref="ArgumentException">No seed, a repeated seed, widths that do not fit the data, or empty data.</exception>
-    public UnlearningBench(TensorDataset data, IReadOnlyList<int> widths, IReadOnlyList<int> seeds, Device? device = null)
+    public UnlearningBench(LabeledTensors data, IReadOnlyList<int> widths, IReadOnlyList<int> seeds, Device? device = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(widths);
@@ -186,7 +186,7 @@ public sealed class UnlearningBench : IDisposable
         }
     }
 
-    TensorDataset OnDevice(TensorDataset d)
+    LabeledTensors OnDevice(LabeledTensors d)
     {
         if (IsOn(d.Features.device)) return d;
         var moved = d.To(Device);
@@ -214,7 +214,7 @@ public sealed class UnlearningBench : IDisposable
         return model;
     }
 
-    double Train(Mlp model, TensorDataset trainOn, int seed)
+    double Train(Mlp model, LabeledTensors trainOn, int seed)
     {
         var clock = Stopwatch.StartNew();
         using (var optimizer = Optim.Optimizers.Adam(model.parameters(), LearningRate))
@@ -265,7 +265,7 @@ public sealed class UnlearningBench : IDisposable
         }
     }
 
-    (TensorDataset Set, TensorDataset Evaluation) RelearnSets(UnlearningSplit split, RelearnAudit relearn, int seed)
+    (LabeledTensors Set, LabeledTensors Evaluation) RelearnSets(UnlearningSplit split, RelearnAudit relearn, int seed)
     {
         int c = split.Scenario.ForgetClass!.Value;
         if (relearn.Samples > split.Forget.Count)
@@ -273,7 +273,7 @@ public sealed class UnlearningBench : IDisposable
         using var forgetPart = split.Forget.Subset((IReadOnlyList<long>)Enumerable.Range(0, relearn.Samples).Select(i => (long)i).ToArray());
         var counts = Enumerable.Range(0, widths[^1]).Select(k => k == c ? 0 : relearn.Samples).ToArray();
         using var retainPart = LongTail.Subsample(split.Retain, counts, Training.Seeds.Random(seed, RelearnAudit.Stream));
-        var set = new TensorDataset(cat(new[] { forgetPart.Features, retainPart.Features }), cat(new[] { forgetPart.Labels, retainPart.Labels }));
+        var set = new LabeledTensors(cat(new[] { forgetPart.Features, retainPart.Features }), cat(new[] { forgetPart.Labels, retainPart.Labels }));
         var heldLabels = split.HeldOut.Labels.cpu().to_type(ScalarType.Int64).data<long>().ToArray();
         var evaluation = split.HeldOut.Subset((IReadOnlyList<long>)Enumerable.Range(0, heldLabels.Length).Where(i => heldLabels[i] == c).Select(i => (long)i).ToArray());
         if (evaluation.Count == 0) throw new ArgumentException($"Seed {seed}'s held-out split has no sample of class {c} to measure relearning on.");
@@ -348,7 +348,7 @@ public sealed class UnlearningBench : IDisposable
         public UnlearningRecord? OriginalRecord, RetrainRecord;
         public UnlearningMetrics? RetrainMetrics;
         public double RetrainSeconds;
-        public TensorDataset? ProbeTrain, ProbeTest, RelearnSet, RelearnEvaluation;
+        public LabeledTensors? ProbeTrain, ProbeTest, RelearnSet, RelearnEvaluation;
         public Dictionary<string, Dictionary<string, Tensor>> ArmStates { get; } = [];
 
         public void Dispose()

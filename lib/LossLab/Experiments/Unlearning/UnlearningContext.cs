@@ -1,5 +1,5 @@
 using LossLab.Data;
-using LossLab.Training.Models;
+using LossLab.Models;
 using LossLab.Unlearning;
 using static TorchSharp.torch;
 
@@ -37,10 +37,10 @@ public sealed class UnlearningContext
     public UnlearningSplit Split { get; }
 
     /// <summary>D_f.</summary>
-    public TensorDataset Forget => Split.Forget;
+    public LabeledTensors Forget => Split.Forget;
 
     /// <summary>D_r.</summary>
-    public TensorDataset Retain => Split.Retain;
+    public LabeledTensors Retain => Split.Retain;
 
     /// <summary>The model to unlearn in place: a copy of the original model θ₀.</summary>
     public Mlp Model { get; }
@@ -76,7 +76,7 @@ public sealed class UnlearningContext
     public void Load(IReadOnlyDictionary<string, Tensor> state) => ModelState.Load(Model, state);
 
     /// <summary>Accuracy (%) of <see cref="Model"/> on <paramref name="data"/>.</summary>
-    public double Accuracy(TensorDataset data) => ModelOutputs.AccuracyPercent(Model, data);
+    public double Accuracy(LabeledTensors data) => ModelOutputs.AccuracyPercent(Model, data);
 
     /// <summary>A new copy of the original model on the bench's device, in eval mode (SCRUB's frozen teacher); freed after the arm.</summary>
     public Mlp CopyOfOriginal() => Own(newOriginal());

@@ -9,8 +9,8 @@ namespace LossLab.Experiments.Unlearning;
 /// </summary>
 public sealed class UnlearningSplit : IDisposable
 {
-    internal UnlearningSplit(int seed, ForgetScenario scenario, TensorDataset train, TensorDataset heldOut, TensorDataset test,
-        TensorDataset forget, TensorDataset retain, long[] forgetIndices, long[] retainIndices)
+    internal UnlearningSplit(int seed, ForgetScenario scenario, LabeledTensors train, LabeledTensors heldOut, LabeledTensors test,
+        LabeledTensors forget, LabeledTensors retain, long[] forgetIndices, long[] retainIndices)
     {
         Seed = seed; Scenario = scenario; Train = train; HeldOut = heldOut; Test = test; Forget = forget; Retain = retain;
         ForgetIndices = forgetIndices; RetainIndices = retainIndices;
@@ -23,19 +23,19 @@ public sealed class UnlearningSplit : IDisposable
     public ForgetScenario Scenario { get; }
 
     /// <summary>D = D_f ∪ D_r, the original model's training set.</summary>
-    public TensorDataset Train { get; }
+    public LabeledTensors Train { get; }
 
     /// <summary>The held-out split (every class).</summary>
-    public TensorDataset HeldOut { get; }
+    public LabeledTensors HeldOut { get; }
 
     /// <summary>The audit's test set D_test: <see cref="HeldOut"/>, or its samples of the remaining classes in class-wise forgetting.</summary>
-    public TensorDataset Test { get; }
+    public LabeledTensors Test { get; }
 
     /// <summary>D_f.</summary>
-    public TensorDataset Forget { get; }
+    public LabeledTensors Forget { get; }
 
     /// <summary>D_r, in the order Retrain and the retain batches draw from.</summary>
-    public TensorDataset Retain { get; }
+    public LabeledTensors Retain { get; }
 
     /// <summary>The positions in the whole data set of D_f's samples, in D_f's order.</summary>
     public IReadOnlyList<long> ForgetIndices { get; }

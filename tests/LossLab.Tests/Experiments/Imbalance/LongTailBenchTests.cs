@@ -2,14 +2,14 @@ using LossLab.Experiments.Imbalance;
 using LossLab.Training;
 using TorchSharp;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 
 namespace LossLab.Tests.Experiments.Imbalance;
 
 public class LongTailBenchTests
 {
     // 3 classes, 2 features, long-tailed counts 12/6/2; a test set of 3 per class.
-    static TensorDataset Data(int[] counts, int seed)
+    static LabeledTensors Data(int[] counts, int seed)
     {
         var rng = Seeds.Random(seed);
         var x = new List<float>();
@@ -21,10 +21,10 @@ public class LongTailBenchTests
                 x.Add((float)(-c + rng.NextDouble()));
                 y.Add(c);
             }
-        return new TensorDataset(tensor(x.ToArray()).reshape(-1, 2), tensor(y.ToArray()));
+        return new LabeledTensors(tensor(x.ToArray()).reshape(-1, 2), tensor(y.ToArray()));
     }
 
-    static LongTailBench Bench(TensorDataset train, TensorDataset test, int epochs = 2) => new(train, test)
+    static LongTailBench Bench(LabeledTensors train, LabeledTensors test, int epochs = 2) => new(train, test)
     {
         Body = () => LongTailNetwork.MlpBody(2, 5), FeatureSize = 5, Epochs = epochs, BatchSize = 4, Device = CPU,
         Optimizer = ps => optim.SGD(ps, 0.1),

@@ -1,11 +1,12 @@
 using LossLab.Experiments.MetricLearning;
 using LossLab.Losses.Margins;
 using LossLab.Losses.Pairs;
+using LossLab.Miners;
 using LossLab.Training;
 using TorchSharp;
 using Linear = TorchSharp.Modules.Linear;
 using static TorchSharp.torch;
-using TensorDataset = LossLab.Data.TensorDataset;
+using LabeledTensors = LossLab.Data.LabeledTensors;
 
 namespace LossLab.Tests.Experiments.MetricLearning;
 
@@ -13,7 +14,7 @@ public class EmbeddingBenchTests
 {
     /// <summary>Training data whose first feature is the sample's index: 4 classes of 6 samples (class-sorted), features
     /// (index, label, two seeded noise values).</summary>
-    static TensorDataset IndexedData(int classes = 4, int perClass = 6)
+    static LabeledTensors IndexedData(int classes = 4, int perClass = 6)
     {
         var random = new Random(7);
         int n = classes * perClass;
@@ -27,7 +28,7 @@ public class EmbeddingBenchTests
             x[4 * i + 2] = (float)random.NextDouble();
             x[4 * i + 3] = (float)random.NextDouble();
         }
-        return new TensorDataset(tensor(x, [n, 4]), tensor(y));
+        return new LabeledTensors(tensor(x, [n, 4]), tensor(y));
     }
 
     /// <summary>A linear encoder that records, per build, its initial weights and the sample indices (feature 0) of every
@@ -52,7 +53,7 @@ public class EmbeddingBenchTests
         }
     }
 
-    static EmbeddingBench RecordingBench(List<(string Method, Recorder Encoder)> built, TensorDataset train, TensorDataset test) => new()
+    static EmbeddingBench RecordingBench(List<(string Method, Recorder Encoder)> built, LabeledTensors train, LabeledTensors test) => new()
     {
         Methods =
         [
@@ -125,8 +126,8 @@ public class EmbeddingBenchTests
         long[] y = [0, 0, 1, 1, 1, 2, 2, 0];
         double[][] r = [[1, 0], [0.1, 1], [-1, -0.1], [0.6, 0.6], [0.5, -0.9]];
         long[] ry = [0, 1, 2, 1, 0];
-        using var test = new TensorDataset(tensor(z.SelectMany(v => v).ToArray(), [8, 2]), tensor(y));
-        using var reference = new TensorDataset(tensor(r.SelectMany(v => v).ToArray(), [5, 2]), tensor(ry));
+        using var test = new LabeledTensors(tensor(z.SelectMany(v => v).ToArray(), [8, 2]), tensor(y));
+        using var reference = new LabeledTensors(tensor(r.SelectMany(v => v).ToArray(), [5, 2]), tensor(ry));
         var bench = new EmbeddingBench
         {
             Methods = [EmbeddingMethod.Loss("unused", () => new ContrastiveLoss(), 1e-3)],

@@ -1,7 +1,7 @@
 using LossLab.Data;
 using LossLab.Experiments.Optimization;
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

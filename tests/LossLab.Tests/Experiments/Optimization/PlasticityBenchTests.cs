@@ -8,7 +8,7 @@ namespace LossLab.Tests.Experiments.Optimization;
 [Collection(GlobalRandomCollection.Name)]
 public class PlasticityBenchTests
 {
-    static readonly TensorDataset Pool = GaussianMixture.Generate(3, 15, 4, 3.0, seed: 5);
+    static readonly LabeledTensors Pool = GaussianMixture.Generate(3, 15, 4, 3.0, seed: 5);
 
     // The MLP inputs → H → H → C (ReLU) from its parameters (W₀, b₀, W₁, b₁, W₂, b₂), in float64: both hidden layers and the logits.
     static double[][] Layer(double[] w, double[] b, double[][] x, bool relu) => x.Select(row => Enumerable.Range(0, b.Length)

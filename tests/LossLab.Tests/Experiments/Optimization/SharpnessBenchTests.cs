@@ -7,8 +7,8 @@ namespace LossLab.Tests.Experiments.Optimization;
 [Collection(GlobalRandomCollection.Name)]
 public class SharpnessBenchTests
 {
-    static readonly TensorDataset Train = GaussianMixture.Generate(3, 10, 4, 3.0, seed: 1);
-    static readonly TensorDataset Test = GaussianMixture.Generate(3, 8, 4, 3.0, seed: 2);
+    static readonly LabeledTensors Train = GaussianMixture.Generate(3, 10, 4, 3.0, seed: 1);
+    static readonly LabeledTensors Test = GaussianMixture.Generate(3, 8, 4, 3.0, seed: 2);
 
     static (SharpnessBench Bench, RunRecorder Recorder) Tiny()
     {
@@ -26,7 +26,7 @@ public class SharpnessBenchTests
         return Enumerable.Range(0, c).Select(k => p[3][k] + Enumerable.Range(0, h).Sum(u => p[2][k * h + u] * hidden[u])).ToArray();
     }
 
-    static (double Accuracy, double Loss) Score(double[][] p, TensorDataset data, long[] labels)
+    static (double Accuracy, double Loss) Score(double[][] p, LabeledTensors data, long[] labels)
     {
         var x = RunRecorder.Doubles(data.Features);
         int n = labels.Length, d = x.Length / n;

@@ -2,7 +2,7 @@ using LossLab.Data;
 using LossLab.Experiments;
 using LossLab.Experiments.Unlearning;
 using LossLab.Training;
-using LossLab.Training.Models;
+using LossLab.Models;
 using LossLab.Unlearning;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -12,7 +12,7 @@ namespace LossLab.Tests.Experiments.Unlearning;
 public class UnlearningBenchTests
 {
     /// <summary>Three Gaussian blobs in 4-D, 20 samples per class; every feature row is distinct.</summary>
-    static TensorDataset Blobs(int perClass = 20)
+    static LabeledTensors Blobs(int perClass = 20)
     {
         var rng = new Random(11);
         var x = new List<float>();
@@ -23,12 +23,12 @@ public class UnlearningBenchTests
                 for (int d = 0; d < 4; d++) x.Add((float)((d == c ? 2.0 : 0.0) + rng.NextDouble() - 0.5));
                 y.Add(c);
             }
-        return new TensorDataset(tensor(x.ToArray(), [3 * perClass, 4]), tensor(y.ToArray()));
+        return new LabeledTensors(tensor(x.ToArray(), [3 * perClass, 4]), tensor(y.ToArray()));
     }
 
     static readonly int[] Widths = [4, 8, 3];
 
-    static UnlearningBench Bench(TensorDataset data, int[] seeds, UnlearningAudit? audit = null) => new(data, Widths, seeds, CPU)
+    static UnlearningBench Bench(LabeledTensors data, int[] seeds, UnlearningAudit? audit = null) => new(data, Widths, seeds, CPU)
     {
         Epochs = 2, BatchSize = 8, Options = new UnlearningOptions { Steps = 4, ForgetBatchSize = 4, RetainBatchSize = 8 },
         Audit = audit ?? UnlearningAudit.Accuracy, KeepStates = true, CheckpointEvery = 2,
@@ -38,7 +38,7 @@ public class UnlearningBenchTests
         state.OrderBy(kv => kv.Key).SelectMany(kv => kv.Value.detach().cpu().to_type(ScalarType.Float64).flatten().data<double>().ToArray()).ToArray();
 
     /// <summary>The bench's recipe written out independently: seed, fresh MLP, Adam at 1e-3, shuffled by the seed.</summary>
-    static double[] TrainedReference(TensorDataset trainOn, int seed, int epochs = 2, int batchSize = 8)
+    static double[] TrainedReference(LabeledTensors trainOn, int seed, int epochs = 2, int batchSize = 8)
     {
         Seeds.Fix(seed);
         using var model = new Mlp(Widths);
@@ -97,7 +97,7 @@ public class UnlearningBenchTests
         // poison the forget samples: a model that trained on any of them would have non-finite weights
         var x = clean.Features.clone();
         foreach (var i in forget) x[i] = full(4, float.NaN);
-        using var data = new TensorDataset(x, clean.Labels.clone());
+        using var data = new LabeledTensors(x, clean.Labels.clone());
         var bench = Bench(data, [seed]);
         var runs = bench.Run(ForgetScenario.Samples(forget), []);
 
@@ -116,7 +116,7 @@ public class UnlearningBenchTests
     // --- a tiny case scored by hand -----------------------------------------------------------------------------
 
     /// <summary>Two features on a grid of dyadic values (exact in float32), labelled by hand, three classes.</summary>
-    static TensorDataset Grid()
+    static LabeledTensors Grid()
     {
         var x = new List<float>();
         var y = new List<long>();
@@ -127,7 +127,7 @@ public class UnlearningBenchTests
             x.Add((i / 5 - 1.5f) * 0.75f);
             y.Add(labels[i]);
         }
-        return new TensorDataset(tensor(x.ToArray(), [labels.Length, 2]), tensor(y.ToArray()));
+        return new LabeledTensors(tensor(x.ToArray(), [labels.Length, 2]), tensor(y.ToArray()));
     }
 
     static readonly double[,] W = { { 0.5, -1.0 }, { 0.25, 0.75 }, { -0.75, 0.5 } };
@@ -140,17 +140,17 @@ public class UnlearningBenchTests
 
     /// <summary>SalUn's audit in float64 loops: logits z = W x + b, accuracies, true-class confidences, the SVC MIA on them and
     /// the loss AUC by counting pairs.</summary>
-    static Reference Explicit(double[,] w, double[] b, TensorDataset forget, TensorDataset retain, TensorDataset test)
+    static Reference Explicit(double[,] w, double[] b, LabeledTensors forget, LabeledTensors retain, LabeledTensors test)
     {
-        double[][] Rows(TensorDataset d) { var f = d.Features.data<float>().ToArray(); return Enumerable.Range(0, (int)d.Count).Select(i => new double[] { f[2 * i], f[2 * i + 1] }).ToArray(); }
+        double[][] Rows(LabeledTensors d) { var f = d.Features.data<float>().ToArray(); return Enumerable.Range(0, (int)d.Count).Select(i => new double[] { f[2 * i], f[2 * i + 1] }).ToArray(); }
         double[] Z(double[] x) => Enumerable.Range(0, 3).Select(c => b[c] + w[c, 0] * x[0] + w[c, 1] * x[1]).ToArray();
         double Confidence(double[] x, long y) { var z = Z(x); double m = z.Max(), s = z.Sum(v => Math.Exp(v - m)); return Math.Exp(z[y] - m) / s; }
-        double Acc(TensorDataset d)
+        double Acc(LabeledTensors d)
         {
             var rows = Rows(d); var y = d.Labels.data<long>().ToArray();
             return 100.0 * rows.Select((x, i) => Array.IndexOf(Z(x), Z(x).Max()) == y[i] ? 1 : 0).Sum() / rows.Length;
         }
-        double[] Conf(TensorDataset d) { var y = d.Labels.data<long>().ToArray(); return Rows(d).Select((x, i) => Confidence(x, y[i])).ToArray(); }
+        double[] Conf(LabeledTensors d) { var y = d.Labels.data<long>().ToArray(); return Rows(d).Select((x, i) => Confidence(x, y[i])).ToArray(); }
         // shadow members: min(|D_r|, |D_test|) = all of D_r here
         Assert.True(retain.Count <= test.Count);
         double mia = MembershipInference.EfficacyFromConfidences(Conf(retain), Conf(test), Conf(forget));
@@ -265,7 +265,7 @@ public class UnlearningBenchTests
         // the relearn set: the first 3 forget samples, then 3 retain samples of each other class; evaluated on held-out class 1
         using var head = split.Forget.Subset([0L, 1, 2]);
         using var others = LongTail.Subsample(split.Retain, [3, 0, 3], Seeds.Random(seed, 6));
-        using var relearnSet = new TensorDataset(cat(new[] { head.Features, others.Features }), cat(new[] { head.Labels, others.Labels }));
+        using var relearnSet = new LabeledTensors(cat(new[] { head.Features, others.Features }), cat(new[] { head.Labels, others.Labels }));
         var heldLabels = split.HeldOut.Labels.data<long>().ToArray();
         using var heldOutClass = split.HeldOut.Subset(Enumerable.Range(0, heldLabels.Length).Where(i => heldLabels[i] == 1).Select(i => (long)i).ToArray());
         Seeds.Fix(seed);
