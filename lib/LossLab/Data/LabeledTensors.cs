@@ -52,7 +52,7 @@ public sealed class LabeledTensors : IDisposable
     public long[] ClassCounts()
     {
         Guard.Labels(Labels, nameof(Labels));
-        using var counts = Labels.to_type(ScalarType.Int64).bincount(null, NumClasses);
+        using var counts = Labels.to_type(ScalarType.Int64).bincount(null, NumClasses).cpu();
         return counts.data<long>().ToArray();
     }
 

@@ -112,7 +112,7 @@ public sealed class ContinualBackprop
         var outgoing = layers[l + 1].weight!;
         foreach (var i in chosen)
         {
-            var row = torch.rand(incoming.shape[1], dtype: incoming.dtype, device: incoming.device, generator: generator).mul_(2 * bound).sub_(bound);
+            var row = torch.rand(incoming.shape[1], dtype: incoming.dtype, device: generator.device, generator: generator).to(incoming.device).mul_(2 * bound).sub_(bound);
             incoming[i].copy_(row);
             layers[l].bias?[i].zero_();
             outgoing[.., i].zero_();

@@ -24,9 +24,9 @@ public static class Sharpness
         if (maxIterations < 1) throw new ArgumentOutOfRangeException(nameof(maxIterations), maxIterations, "maxIterations must be at least 1.");
         Guard.NonNegative(tolerance, nameof(tolerance));
         using var scope = torch.NewDisposeScope();
-        var gen = new Generator((ulong)seed);
+        using var gen = new Generator((ulong)seed);
         var reference = hessian.Gradient();
-        var v = Normalize(reference.Select(g => torch.randn(g.shape, dtype: g.dtype, device: g.device, generator: gen)).ToArray());
+        var v = Normalize(reference.Select(g => torch.randn(g.shape, dtype: g.dtype, device: gen.device, generator: gen).to(g.device)).ToArray());
         var lambda = double.NaN;
         for (var i = 1; i <= maxIterations; i++)
         {
@@ -56,12 +56,12 @@ public static class Sharpness
         ArgumentNullException.ThrowIfNull(hessian);
         if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "samples must be at least 1.");
         using var scope = torch.NewDisposeScope();
-        var gen = new Generator((ulong)seed);
+        using var gen = new Generator((ulong)seed);
         var reference = hessian.Gradient();
         double sum = 0;
         for (var s = 0; s < samples; s++)
         {
-            var v = reference.Select(g => torch.randint(0, 2, g.shape, dtype: g.dtype, device: g.device, generator: gen).mul_(2).sub_(1)).ToArray();
+            var v = reference.Select(g => torch.randint(0, 2, g.shape, dtype: g.dtype, device: gen.device, generator: gen).to(g.device).mul_(2).sub_(1)).ToArray();
             sum += Dot(v, hessian.Multiply(v));
         }
         return sum / samples;

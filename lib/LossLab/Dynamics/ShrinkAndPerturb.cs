@@ -24,7 +24,9 @@ public static class ShrinkAndPerturb
         {
             p.mul_(shrink);
             if (noiseStd == 0) continue;
-            using var noise = torch.randn(p.shape, dtype: p.dtype, device: p.device, generator: generator);
+            // A seeded generator draws on its own device (the CPU for Seeds.Generator), so the noise is the same wherever p lives.
+            using var drawn = torch.randn(p.shape, dtype: p.dtype, device: generator?.device ?? p.device, generator: generator);
+            using var noise = drawn.to(p.device);
             p.add_(noise, alpha: noiseStd);
         }
     }

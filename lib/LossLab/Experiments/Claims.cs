@@ -113,7 +113,7 @@ public sealed class Claims
     /// points) with its interval, against <paramref name="threshold"/> in <paramref name="direction"/>. <c>baseline</c>
     /// (in every effect claim) is null when there is no baseline to beat; otherwise whether the trained models beat it,
     /// and the reason written when they did not (the claim is then not judged: not-run with that reason).</summary>
-    public ClaimRecord Paired(string id, string paper, string claim, IReadOnlyList<double> a, IReadOnlyList<double> b,
+    internal ClaimRecord Paired(string id, string paper, string claim, IReadOnlyList<double> a, IReadOnlyList<double> b,
         string statistic, double threshold = 0, string direction = ">", double scaleBy = 1, string unit = "",
         IntervalMethod method = IntervalMethod.StudentT, string needs = "default", (bool Beaten, string Reason)? baseline = null,
         IReadOnlyDictionary<string, double>? values = null, string? expected = null, string? observed = null, int seed = 0)
@@ -134,7 +134,7 @@ public sealed class Claims
     /// <summary>A paired claim on a comparison of two methods (<see cref="MethodComparison{TRun}.Paired"/>): the mean of
     /// A − B over the seeds both ran, as the per-seed overload;
     /// the statistic names both methods and the metric, so the claim's text and its test cannot drift apart.</summary>
-    public ClaimRecord Paired(string id, string paper, string claim, PairedComparison comparison, double threshold = 0,
+    internal ClaimRecord Paired(string id, string paper, string claim, PairedComparison comparison, double threshold = 0,
         string direction = ">", double scaleBy = 1, string unit = "", IntervalMethod method = IntervalMethod.StudentT,
         string needs = "default", (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
         string? expected = null, string? observed = null)
@@ -144,6 +144,19 @@ public sealed class Claims
         return Paired(id, paper, claim, comparison.ValuesA, comparison.ValuesB,
             $"paired difference of {comparison.Metric}, {comparison.A} − {comparison.B}{unitText}", threshold, direction, scaleBy, unit,
             method, needs, baseline, values, expected, observed);
+    }
+
+    /// <summary>A paired comparison over seeds: the mean of aᵢ − bᵢ (times the expectation's factor, e.g. 100 for points)
+    /// with its interval, tested as <paramref name="expect"/> says (its threshold, direction, unit and interval write both
+    /// the test and the "expected" text). <c>baseline</c> (in every effect claim) is null when there is no baseline to
+    /// beat; otherwise whether the trained models beat it, and the reason written when they did not (the claim is then
+    /// not judged: not-run with that reason).</summary>
+    public ClaimRecord Paired(string id, string paper, string claim, IReadOnlyList<double> a, IReadOnlyList<double> b,
+        string statistic, Expect expect, (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null)
+    {
+        ArgumentNullException.ThrowIfNull(expect);
+        return Paired(id, paper, claim, a, b, statistic, expect.Threshold, expect.Direction, expect.ScaleBy, expect.Unit, expect.Method,
+            expect.Needs.Name(), baseline, values);
     }
 
     /// <summary>A paired claim on a comparison of two methods, tested as <paramref name="expect"/> says (its threshold,
@@ -192,7 +205,7 @@ public sealed class Claims
 
     /// <summary>A one-sample effect: the mean (or, with the sign test, the median) of per-seed <paramref name="sample"/>
     /// with its interval, against <paramref name="threshold"/>.</summary>
-    public ClaimRecord OneSample(string id, string paper, string claim, IReadOnlyList<double> sample, string statistic,
+    internal ClaimRecord OneSample(string id, string paper, string claim, IReadOnlyList<double> sample, string statistic,
         double threshold, string direction = ">", string unit = "", IntervalMethod method = IntervalMethod.StudentT,
         string needs = "default", (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
         string? expected = null, string? observed = null, int seed = 0)
@@ -210,7 +223,7 @@ public sealed class Claims
 
     /// <summary>Spearman's rank correlation of <paramref name="x"/> and <paramref name="y"/> with its Fisher-z interval,
     /// against <paramref name="threshold"/> (e.g. ρ &lt; 0 for "falls with").</summary>
-    public ClaimRecord RankCorrelation(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
+    internal ClaimRecord RankCorrelation(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
         string statistic, double threshold = 0, string direction = ">", string needs = "default",
         (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
         string? expected = null, string? observed = null)
@@ -222,7 +235,7 @@ public sealed class Claims
 
     /// <summary>The least-squares slope of <paramref name="y"/> on <paramref name="x"/> with its t interval, against
     /// <paramref name="threshold"/>.</summary>
-    public ClaimRecord Slope(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
+    internal ClaimRecord Slope(string id, string paper, string claim, IReadOnlyList<double> x, IReadOnlyList<double> y,
         string statistic, double threshold = 0, string direction = ">", string needs = "default",
         (bool Beaten, string Reason)? baseline = null, IReadOnlyDictionary<string, double>? values = null,
         string? expected = null, string? observed = null)

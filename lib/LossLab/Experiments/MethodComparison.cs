@@ -145,6 +145,23 @@ public sealed class MethodComparison<TRun>
         return Seeds.Select(s => metric(this[method, s])).ToArray();
     }
 
+    /// <summary>The mean over seeds of <paramref name="metric"/> of <paramref name="method"/>'s runs, for tables and charts
+    /// (claims use the per-seed values and their intervals, not this mean).</summary>
+    public double Mean(string method, Func<TRun, double> metric) => PerSeed(method, metric).Average();
+
+    /// <summary>The element-wise mean over seeds of the vectors <paramref name="values"/> gives for <paramref name="method"/>'s
+    /// runs (per-class accuracy, row norms, a curve).</summary>
+    /// <exception cref="ArgumentException">The runs' vectors differ in length.</exception>
+    public double[] MeanOf(string method, Func<TRun, IReadOnlyList<double>> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var vectors = RunsOf(method).Select(values).ToArray();
+        int n = vectors[0].Count;
+        if (vectors.Any(v => v.Count != n))
+            throw new ArgumentException($"the runs of '{method}' give vectors of different lengths: [{string.Join(", ", vectors.Select(v => v.Count))}].", nameof(values));
+        return Enumerable.Range(0, n).Select(i => vectors.Select(v => v[i]).Average()).ToArray();
+    }
+
     /// <summary>The paired comparison of <paramref name="a"/> against <paramref name="b"/> on <paramref name="metric"/>.</summary>
     public PairedComparison Paired(string a, string b, Func<TRun, double> metric, string metricName = "value", bool higherIsBetter = true) =>
         new(PerSeed(a, metric), PerSeed(b, metric), higherIsBetter, a, b, metricName, Seeds);

@@ -18,12 +18,12 @@ public class KernelHostSupportTests
     {
         var claims = new Claims("default");
         claims.Paired("paired-gap", "Cao et al. 2019", "LDAM beats CE <on> the tail & head", [0.61, 0.64, 0.66, 0.70], [0.55, 0.60, 0.58, 0.63],
-            "balanced accuracy gap", threshold: 0, direction: ">", scaleBy: 100, unit: " pts");
-        claims.OneSample("one-sample", "Papyan et al. 2020", "NC1 falls", [-0.8, -1.2, -0.5], "log NC1 change", threshold: 0, direction: "<");
+            "balanced accuracy gap", Expect.Above(0).In(" pts", 100));
+        claims.OneSample("one-sample", "Papyan et al. 2020", "NC1 falls", [-0.8, -1.2, -0.5], "log NC1 change", Expect.Below(0));
         claims.Agreement("agreement", "Hoffmann et al. 2022", "α matches", 0.34, 0.339, 0.05);
         claims.Agreement("nan-agreement", "Hoffmann et al. 2022", "β matches", double.NaN, 0.28, 0.05, relative: false);
         claims.NotRun("not-run", "Wortsman et al. 2023", "needs \"paper\" scale", "a drop", "CIFAR is not shipped");
-        claims.Paired("one-seed", "x", "one seed only", [1.0], [0.5], "gap");
+        claims.Paired("one-seed", "x", "one seed only", [1.0], [0.5], "gap", Expect.Above(0));
 
         Assert.Equal(ClaimsFormatter.ToHtml(claims), KernelFormatters.ClaimsHtml(claims));
         Assert.Contains("<tr id=\"claim-paired-gap\" data-verdict=\"", KernelFormatters.ClaimsHtml(claims));

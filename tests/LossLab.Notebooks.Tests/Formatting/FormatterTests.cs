@@ -87,7 +87,7 @@ public class FormatterTests
         var claims = new Claims("default");
         // differences 4, 6, 8 points: mean 6, sd 2, t(0.975, 2) = 4.302653 → 6 ± 4.968 = [1.032, 10.968]
         claims.Paired("a-beats-b", "arXiv:1906.07413", "A beats <B>", [0.74, 0.78, 0.82], [0.70, 0.72, 0.74],
-            statistic: "paired difference (points)", scaleBy: 100, unit: " points", expected: "difference > 0");
+            statistic: "paired difference (points)", expect: Expect.Above(0).InPoints());
         claims.Agreement("e-matches", "arXiv:2404.10102", "E matches", 1.8172, 1.8169, 0.01);
         claims.NotRun("paper-size", "arXiv:1906.07413", "needs paper scale", "error ≤ 24.5%", "needs CIFAR-10 and a GPU");
 
@@ -98,7 +98,7 @@ public class FormatterTests
         var effect = metadata[0]!;
         Assert.Equal("effect", effect["kind"]!.GetValue<string>());
         Assert.Equal("held", effect["verdict"]!.GetValue<string>());
-        Assert.Equal("difference > 0", effect["expected"]!.GetValue<string>());
+        Assert.Equal("> 0 points, the whole 95 % interval of the paired difference (points)", effect["expected"]!.GetValue<string>());
         var test = effect["test"]!;
         Assert.Equal(6.0, test["estimate"]!.GetValue<double>(), 9);
         Assert.Equal(6 - 4.302653 * 2 / Math.Sqrt(3), test["interval"]![0]!.GetValue<double>(), 5);

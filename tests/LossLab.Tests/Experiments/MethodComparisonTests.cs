@@ -43,6 +43,17 @@ public class MethodComparisonTests
     }
 
     [Fact]
+    public void Means_over_seeds_are_the_hand_computed_means_and_vectors_of_unequal_length_are_named()
+    {
+        var c = Toy();
+        Assert.Equal((32 + 12 + 22) / 3.0, c.Mean("c", r => r.Score), 12);
+        // per seed the vector (Score, Seed): a's rows (30, 3), (10, 1), (20, 2) average to (20, 2)
+        Assert.Equal(new[] { 20.0, 2.0 }, c.MeanOf("a", r => new[] { r.Score, r.Seed }));
+        var e = Assert.Throws<ArgumentException>(() => c.MeanOf("a", r => new double[r.Seed]));
+        Assert.Contains("different lengths: [3, 1, 2]", e.Message);
+    }
+
+    [Fact]
     public void A_paired_claim_on_a_comparison_equals_the_claim_on_its_arrays_and_names_both_methods()
     {
         var c = Toy();

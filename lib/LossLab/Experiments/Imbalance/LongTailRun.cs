@@ -73,7 +73,7 @@ public sealed record LongTailRun
     public double[] LogitOffsets()
     {
         using var logits = TestLogits.to(TorchSharp.torch.ScalarType.Float64);
-        using var mean = logits.mean(new long[] { 0 });
+        using var mean = logits.mean(new long[] { 0 }).cpu();
         var m = mean.data<double>().ToArray();
         double centre = m.Average();
         return m.Select(v => v - centre).ToArray();

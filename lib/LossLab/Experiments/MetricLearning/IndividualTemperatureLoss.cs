@@ -71,7 +71,7 @@ public sealed class IndividualTemperatureLoss
         if (b < 2) throw new ArgumentException($"view1 must hold at least two rows; got {Guard.Shape(view1)}.", nameof(view1));
         if (indices.shape[0] != b)
             throw new ArgumentException($"indices must have one entry per row: view1 is {Guard.Shape(view1)}, indices is {Guard.Shape(indices)}.", nameof(indices));
-        var index = indices.to_type(ScalarType.Int64).data<long>().ToArray();
+        var index = indices.to_type(ScalarType.Int64).cpu().data<long>().ToArray();
         foreach (var i in index)
             if (i < 0 || i >= temperatures.Length)
                 throw new ArgumentException($"indices must lie in [0, {temperatures.Length}); got {i}.", nameof(indices));

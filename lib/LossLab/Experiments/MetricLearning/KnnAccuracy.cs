@@ -35,8 +35,8 @@ public static class KnnAccuracy
             var q = nn.functional.normalize(queries.detach().to_type(ScalarType.Float64), p: 2, dim: 1);
             var r = nn.functional.normalize(references.detach().to_type(ScalarType.Float64), p: 2, dim: 1);
             var nearest = q.matmul(r.t()).topk(k, dim: 1, largest: true, sorted: true).indexes;
-            neighbourLabels = referenceLabels.to_type(ScalarType.Int64).index_select(0, nearest.flatten()).data<long>().ToArray();
-            truth = queryLabels.to_type(ScalarType.Int64).data<long>().ToArray();
+            neighbourLabels = referenceLabels.to_type(ScalarType.Int64).to(nearest.device).index_select(0, nearest.flatten()).cpu().data<long>().ToArray();
+            truth = queryLabels.to_type(ScalarType.Int64).cpu().data<long>().ToArray();
         }
         int right = 0;
         for (int i = 0; i < truth.Length; i++)

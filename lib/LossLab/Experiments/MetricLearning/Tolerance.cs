@@ -20,7 +20,8 @@ public static class Tolerance
         using var noGrad = no_grad();
         long n = embeddings.shape[0];
         var x = nn.functional.normalize(embeddings.detach().to_type(ScalarType.Float64), p: 2, dim: 1);
-        var same = labels.unsqueeze(1).eq(labels.unsqueeze(0)).logical_and(eye(n, dtype: ScalarType.Bool, device: x.device).logical_not());
+        var y = labels.to(x.device);
+        var same = y.unsqueeze(1).eq(y.unsqueeze(0)).logical_and(eye(n, dtype: ScalarType.Bool, device: x.device).logical_not());
         long count = same.sum().item<long>();
         return count == 0 ? double.NaN : x.matmul(x.t()).masked_select(same).mean().item<double>();
     }

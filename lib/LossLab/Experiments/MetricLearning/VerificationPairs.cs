@@ -22,8 +22,8 @@ public sealed record VerificationPairs(double[] Scores, bool[] Genuine, int[] Fi
         using (no_grad())
         {
             var x = nn.functional.normalize(embeddings.detach().to_type(ScalarType.Float64), p: 2, dim: 1);
-            sim = x.matmul(x.t()).data<double>().ToArray();
-            y = labels.to_type(ScalarType.Int64).data<long>().ToArray();
+            sim = x.matmul(x.t()).cpu().data<double>().ToArray();
+            y = labels.to_type(ScalarType.Int64).cpu().data<long>().ToArray();
         }
         int m = n * (n - 1) / 2, k = 0;
         var scores = new double[m];
