@@ -33,6 +33,10 @@ static partial class ComparableOutputs
     [GeneratedRegex(@"<table.*?</table>", RegexOptions.Singleline)]
     private static partial Regex Table();
 
+    // A member of an object shown as the kernel's key/value tree: <tr><td>Seconds</td><td><div class="dni-plaintext"><pre>0.52</pre></div></td></tr>
+    [GeneratedRegex(@"(<tr><td>([^<]*)</td><td><div class=""dni-plaintext""><pre>)[^<]*(</pre></div></td></tr>)")]
+    private static partial Regex KeyValueRow();
+
     [GeneratedRegex(@"<th[^>]*>(.*?)</th>", RegexOptions.Singleline)]
     private static partial Regex HeaderCell();
 
@@ -81,6 +85,7 @@ static partial class ComparableOutputs
     internal static string Mask(string text)
     {
         text = SlowestMethod().Replace(text, "slowest method #t");
+        text = KeyValueRow().Replace(text, m => TimedHeader().IsMatch(m.Groups[2].Value) ? m.Groups[1].Value + "#t" + m.Groups[3].Value : m.Value);
         text = Table().Replace(text, m => MaskTimedColumns(m.Value));
         text = TimedMember().Replace(text, m => m.Groups[1].Value + " = #t");
         return TimedNumber().Replace(text, "#t");
