@@ -140,6 +140,31 @@ public sealed class LawSweep<TCell, TRun> where TCell : notnull
         return SweepFit.Of(null, law, Points(observe, null, where));
     }
 
+    /// <summary>Leave-one-seed-out prediction (see <see cref="SeedHoldOut"/>): for each seed in turn, fits
+    /// <paramref name="law"/> on the other seeds' selected runs (one point per run) and measures its error on that seed's
+    /// runs, beside the error of the other seeds' mean loss in each cell. This judges a law against the seed noise of the
+    /// runs rather than against a fixed R².</summary>
+    /// <exception cref="InvalidOperationException">Fewer than 3 seeds: the cell means of the other seeds need at least two.</exception>
+    public IReadOnlyList<SeedHoldOut> LeaveOneSeedOut(LawDeclaration law, Func<TCell, TRun, (double Loss, double[] Inputs)> observe, Func<TCell, bool>? where = null)
+    {
+        ArgumentNullException.ThrowIfNull(law);
+        ArgumentNullException.ThrowIfNull(observe);
+        if (Seeds.Count < 3)
+            throw new InvalidOperationException($"leaving one seed out needs at least 3 seeds (the others' cell means need two); the sweep has {Seeds.Count}.");
+        var kept = cells.Where(c => where is null || where(c)).ToArray();
+        if (kept.Length == 0) throw new ArgumentException($"the filter keeps none of the cells [{string.Join("; ", names)}].", nameof(where));
+        return Seeds.Select(held =>
+        {
+            var others = Seeds.Where(s => s != held).ToArray();
+            var train = others.SelectMany(s => kept.Select(c => observe(c, this[c, s]))).ToArray();   // run order: seeds outer
+            var fit = law.Fit(new LawPoints(train.Select(o => (IReadOnlyList<double>)o.Inputs).ToArray(), train.Select(o => o.Loss).ToArray()));
+            var test = kept.Select(c => observe(c, this[c, held])).ToArray();
+            var testPoints = new LawPoints(test.Select(o => (IReadOnlyList<double>)o.Inputs).ToArray(), test.Select(o => o.Loss).ToArray());
+            var cellMeans = kept.Select(c => others.Average(s => observe(c, this[c, s]).Loss)).ToArray();
+            return new SeedHoldOut(held, fit, fit.Error(testPoints), new PredictionError(cellMeans, testPoints.Losses));
+        }).ToArray();
+    }
+
     void EnsureRan()
     {
         if (!ran) throw new InvalidOperationException("the sweep has not run: call Run first.");

@@ -84,6 +84,35 @@ public class LawSweepTests
     }
 
     [Fact]
+    public void Leave_one_seed_out_fits_the_other_seeds_and_compares_with_their_cell_means()
+    {
+        var sweep = Toy();
+        var held = sweep.LeaveOneSeedOut(Power, AtN, c => c.Tokens == 16000);
+        Assert.Equal(new[] { 7, 3, 5 }, held.Select(h => h.Seed));
+        var cells = Grid.Where(c => c.Tokens == 16000).ToArray();
+        foreach (var h in held)
+        {
+            var others = new[] { 7, 3, 5 }.Where(s => s != h.Seed).ToArray();
+            var train = others.SelectMany(s => cells.Select(c => Train(c, s))).ToArray();
+            var direct = Power.Fit(LawPoints.FromColumns(train.Select(r => r.Loss).ToArray(), train.Select(r => r.Width * 100.0).ToArray()));
+            Assert.Equal(direct.Parameters, h.Fit.Parameters);
+            double lawError = 0, meanError = 0;
+            foreach (var c in cells)
+            {
+                double observed = Train(c, h.Seed).Loss;
+                double cellMean = (Train(c, others[0]).Loss + Train(c, others[1]).Loss) / 2;
+                lawError += Math.Abs(direct.Predict(c.Width * 100.0) / observed - 1);
+                meanError += Math.Abs(cellMean / observed - 1);
+            }
+            Assert.Equal(lawError / cells.Length, h.Law.MeanAbsoluteRelativeError, 12);
+            Assert.Equal(meanError / cells.Length, h.CellMean.MeanAbsoluteRelativeError, 12);
+            Assert.Equal((lawError - meanError) / cells.Length, h.ExcessError, 12);
+        }
+        var twoSeeds = new LawSweep<(int Width, long Tokens), Run>(Grid, [1, 2]).Run(Train);
+        Assert.Contains("at least 3 seeds", Assert.Throws<InvalidOperationException>(() => twoSeeds.LeaveOneSeedOut(Power, AtN)).Message);
+    }
+
+    [Fact]
     public void Bad_grids_and_lookups_throw_clear_errors()
     {
         var empty = Assert.Throws<ArgumentException>(() => new LawSweep<int, double>([], [1]));
