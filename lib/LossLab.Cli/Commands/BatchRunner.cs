@@ -71,6 +71,7 @@ public static class BatchRunner
                     Parameters = settings.Overrides(),
                     Scale = settings.Scale,
                     AllowErrors = settings.AllowErrors,
+                    StreamLimit = settings.StreamLimit,
                     ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
                     Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
                 };
