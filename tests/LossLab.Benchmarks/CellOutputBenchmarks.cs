@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using LossLab.Notebooks.Kernel;
 
 namespace LossLab.Benchmarks;
@@ -8,12 +11,18 @@ namespace LossLab.Benchmarks;
 /// about what the same cell costs writing those lines to /dev/null (target ≤ 2× at 50 MB). The cell is compiled once per
 /// kernel in the untimed setup; each iteration runs it in a fresh kernel through the engine's capture path, the long
 /// stream spilling to a side file past the default 4-million-character limit.
-///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*CellOutput*' --job short
+///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*CellOutput*'
 /// </summary>
 [MemoryDiagnoser]
-[WarmupCount(1), IterationCount(5), InvocationCount(1)]
+[Config(typeof(ShortInProcess))]
 public class CellOutputBenchmarks
 {
+    sealed class ShortInProcess : ManualConfig
+    {
+        public ShortInProcess() =>
+            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5).WithInvocationCount(1).WithUnrollFactor(1));
+    }
+
     CSharpKernel kernel = null!;
     string folder = null!;
 

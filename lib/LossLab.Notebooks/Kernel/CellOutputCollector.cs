@@ -94,9 +94,9 @@ sealed class CellOutputCollector : IDisplaySink
         lock (gate) entries.Add(output);
     }
 
-    void Write(string stream, string text)
+    void Write(string stream, ReadOnlySpan<char> text, bool newLine = false)
     {
-        if (text.Length == 0) return;
+        if (text.Length == 0 && !newLine) return;
         lock (gate)
         {
             if (entries.Count == 0 || entries[^1] is not StreamCapture last || last.Name != stream)
@@ -107,8 +107,9 @@ sealed class CellOutputCollector : IDisplaySink
                 entries.Add(last);
             }
             last.Append(text);
+            if (newLine) last.Append("\n");
         }
-        OnStream?.Invoke(stream, text);
+        if (OnStream is { } onStream) onStream(stream, newLine ? string.Concat(text, "\n") : text.ToString());
     }
 
     /// <summary>One stream output being written: all of it in memory up to the limit; past it, the head and a sliding tail
@@ -116,18 +117,20 @@ sealed class CellOutputCollector : IDisplaySink
     sealed class StreamCapture(string name, long limit, string path)
     {
         readonly StringBuilder head = new();
-        readonly StringBuilder tail = new();
-        readonly long half = Math.Max(1, limit / 2);
+        readonly int half = (int)Math.Clamp(limit / 2, 1, int.MaxValue / 4);
+        char[]? ring;          // the last `half` characters once spilled, circular from `ringStart`
+        int ringStart, ringCount;
         System.IO.StreamWriter? file;
         string? temp;
         long characters, lines;
+        StreamSpill? spilled;
 
         public string Name { get; } = name;
 
-        public void Append(string text)
+        public void Append(ReadOnlySpan<char> text)
         {
             characters += text.Length;
-            foreach (var ch in text.AsSpan()) if (ch == '\n') lines++;
+            lines += text.Count('\n');
             if (file is null)
             {
                 head.Append(text);
@@ -138,35 +141,54 @@ sealed class CellOutputCollector : IDisplaySink
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(temp)!);
                 file = new System.IO.StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16);
                 foreach (var chunk in head.GetChunks()) file.Write(chunk.Span);
-                tail.Append(head, (int)(head.Length - half), (int)half);
-                head.Length = (int)half;
+                ring = new char[half];
+                var last = head.ToString(head.Length - half, half);
+                last.AsSpan().CopyTo(ring);
+                ringCount = half;
+                head.Length = half;
                 return;
             }
             file.Write(text);
-            tail.Append(text);
-            if (tail.Length > 2 * half) tail.Remove(0, (int)(tail.Length - half));
+            if (text.Length >= half)
+            {
+                text[^half..].CopyTo(ring);
+                ringStart = 0;
+                ringCount = half;
+                return;
+            }
+            int end = (ringStart + ringCount) % half;
+            int first = Math.Min(text.Length, half - end);
+            text[..first].CopyTo(ring.AsSpan(end));
+            text[first..].CopyTo(ring);
+            int overflow = Math.Max(0, ringCount + text.Length - half);
+            ringCount = Math.Min(half, ringCount + text.Length);
+            ringStart = (ringStart + overflow) % half;
         }
 
         /// <summary>Closes the side file (renamed to its final name); returns it, or null when the stream fit.</summary>
         public StreamSpill? Finish()
         {
-            if (file is null) return null;
+            if (file is null) return spilled;
             file.Dispose();
             file = null;
             File.Move(temp!, path, overwrite: true);
-            if (tail.Length > half) tail.Remove(0, (int)(tail.Length - half));
             spilled = new StreamSpill(Name, System.IO.Path.GetFileName(path), System.IO.Path.GetFullPath(path), characters, lines);
             return spilled;
         }
 
-        StreamSpill? spilled;
+        string Tail()
+        {
+            if (ring is null) return "";
+            int first = Math.Min(ringCount, half - ringStart);
+            return string.Concat(ring.AsSpan(ringStart, first), ring.AsSpan(0, ringCount - first));
+        }
 
         /// <summary>The text the notebook keeps: all of it, or head, a note naming the side file, and tail.</summary>
         public string NotebookText()
         {
             if (spilled is null) return head.ToString();
             var headText = head.ToString();
-            var tailText = tail.ToString();
+            var tailText = Tail();
             long omitted = characters - headText.Length - tailText.Length;
             var note = $"{(headText.EndsWith('\n') ? "" : "\n")}[losslab: {omitted.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} omitted here " +
                        $"({characters.ToString("N0", CultureInfo.InvariantCulture)} characters, {lines.ToString("N0", CultureInfo.InvariantCulture)} lines in all); " +
@@ -178,10 +200,12 @@ sealed class CellOutputCollector : IDisplaySink
     sealed class StreamWriter(CellOutputCollector owner, string stream) : TextWriter
     {
         public override Encoding Encoding => Encoding.UTF8;
-        public override void Write(char value) => owner.Write(stream, value.ToString());
-        public override void Write(string? value) { if (!string.IsNullOrEmpty(value)) owner.Write(stream, value); }
-        public override void Write(char[] buffer, int index, int count) => owner.Write(stream, new string(buffer, index, count));
-        public override void WriteLine(string? value) => owner.Write(stream, (value ?? "") + "\n");
-        public override void WriteLine() => owner.Write(stream, "\n");
+        public override void Write(char value) => owner.Write(stream, new ReadOnlySpan<char>(in value));
+        public override void Write(string? value) => owner.Write(stream, value);
+        public override void Write(char[] buffer, int index, int count) => owner.Write(stream, buffer.AsSpan(index, count));
+        public override void Write(ReadOnlySpan<char> buffer) => owner.Write(stream, buffer);
+        public override void WriteLine(string? value) => owner.Write(stream, value, newLine: true);
+        public override void WriteLine(ReadOnlySpan<char> buffer) => owner.Write(stream, buffer, newLine: true);
+        public override void WriteLine() => owner.Write(stream, "", newLine: true);
     }
 }
