@@ -25,5 +25,7 @@ public static class LossLabCli
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
-    public static Task<int> InvokeAsync(string[] args) => Build().Parse(RunCommand.PairParameterArguments(args)).InvokeAsync();
+    public static Task<int> InvokeAsync(string[] args) =>
+        // SIGINT and SIGTERM are handled by the run itself (Interruption), not by System.CommandLine's cancellation.
+        Build().Parse(RunCommand.PairParameterArguments(args)).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 }

@@ -36,10 +36,24 @@ public static class BatchRunner
                 }
             }
         }
+        if (settings.ProgressProtocol)
+        {
+            // A notebook's own process: SIGINT is its parent's to handle; the process ends when its notebook is recorded,
+            // even if a cell left a foreground thread (or a timed-out cell) running.
+            using var ignore = Interruption.IgnoreSigint();
+            var reporter0 = RunReporter.Create(settings);
+            var own = await RunHereAsync(settings, reporter0, cancellationToken);
+            int code = own.All(o => o.Succeeded) ? 0 : 1;
+            foreach (var o in own.Where(o => !o.Succeeded)) Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
+            Console.Out.Flush();
+            Console.Error.Flush();
+            Environment.Exit(code);
+        }
+        using var interruption = Interruption.Listen();
         var reporter = RunReporter.Create(settings);
-        var outcomes = await reporter.RunAsync(() => settings.InProcess || settings.ProgressProtocol
+        var outcomes = await reporter.RunAsync(() => settings.InProcess
             ? RunHereAsync(settings, reporter, cancellationToken)
-            : RunChildrenAsync(settings, reporter, cancellationToken));
+            : RunChildrenAsync(settings, reporter, interruption, cancellationToken));
         reporter.Summary(outcomes);
         foreach (var o in outcomes.Where(o => !o.Succeeded))
             Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
@@ -47,6 +61,11 @@ public static class BatchRunner
         {
             try { RenderCommand.Report(RenderCommand.Render(settings.OutDir)); }
             catch (InvalidDataException e) { Console.Error.WriteLine($"losslab: the site was not rendered: {e.Message}"); }
+        }
+        if (interruption.Signal is not null)
+        {
+            Console.Error.WriteLine($"losslab: the run was stopped by {interruption.SignalName}; exit code {interruption.ExitCode}.");
+            return interruption.ExitCode;
         }
         return outcomes.All(o => o.Succeeded) ? 0 : 1;
     }
@@ -71,6 +90,7 @@ public static class BatchRunner
                     Parameters = settings.Overrides(),
                     Scale = settings.Scale,
                     AllowErrors = settings.AllowErrors,
+                    StreamLimit = settings.StreamLimit,
                     ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
                     Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
                 };
@@ -88,7 +108,7 @@ public static class BatchRunner
         return outcomes;
     }
 
-    static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken)
+    static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, Interruption interruption, CancellationToken cancellationToken)
     {
         int count = settings.Notebooks.Count;
         var threads = Math.Max(1, Environment.ProcessorCount / settings.Jobs);
@@ -96,11 +116,21 @@ public static class BatchRunner
         using var gate = new SemaphoreSlim(settings.Jobs);
         var tasks = settings.Notebooks.Select(async (notebook, i) =>
         {
-            await gate.WaitAsync(cancellationToken);
+            try { await gate.WaitAsync(interruption.Token); }
+            catch (OperationCanceledException)
+            {
+                results[i] = new NotebookOutcome(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
+                return;
+            }
             try
             {
+                if (interruption.Token.IsCancellationRequested)
+                {
+                    results[i] = new NotebookOutcome(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
+                    return;
+                }
                 reporter.NotebookStarted(i + 1, count, notebook);
-                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), cancellationToken);
+                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), interruption, cancellationToken);
                 reporter.NotebookFinished(i + 1, count, outcome);
                 results[i] = outcome;
             }
@@ -110,7 +140,7 @@ public static class BatchRunner
         return [.. Enumerable.Range(0, count).Select(i => results[i])];
     }
 
-    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, CancellationToken cancellationToken)
+    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, Interruption interruption, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -128,7 +158,23 @@ public static class BatchRunner
         // The split under --jobs: each notebook process's torch uses its share of the cores (LOSSLAB_THREADS, which the
         // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
         if (settings.Jobs > 1) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // --memory-limit: the managed heap is bounded by the runtime (an allocation past it throws OutOfMemoryException in
+        // the cell, which the notebook records), and the process's resident memory, native included, by a watchdog here.
+        if (settings.MemoryLimit is { } limit) start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + limit.ToString("X", System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.Start(start) ?? throw new IOException("could not start a child losslab process.");
+        using var tracked = interruption.Track(process);
+        bool overLimit = false;
+        using var watchdog = settings.MemoryLimit is { } bytes ? new Timer(_ =>
+        {
+            try
+            {
+                process.Refresh();
+                if (process.HasExited || process.WorkingSet64 <= bytes) return;
+                overLimit = true;
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
+        }, null, 200, 200) : null;
         var errors = new System.Text.StringBuilder();
         var stderr = Task.Run(async () =>
         {
@@ -145,7 +191,21 @@ public static class BatchRunner
         var output = settings.OutputFor(notebook);
         var problem = errors.ToString().Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("losslab: FAILED", StringComparison.Ordinal));
         var message = problem is null ? errors.ToString().Trim() : problem[(problem.IndexOf(": ", "losslab: FAILED ".Length, StringComparison.Ordinal) + 2)..];
-        if (process.ExitCode != 0 && problem is null)
+        watchdog?.Dispose();
+        if (interruption.Token.IsCancellationRequested && process.ExitCode != 0)
+        {
+            // Stopped by SIGINT/SIGTERM: the cell in flight is marked interrupted, as papermill marks a failed cell.
+            var ended = $"interrupted by {interruption.SignalName}: the run was stopped while this cell ran";
+            var cell = ChildCrash.MarkCellInFlight(output, ended, "KeyboardInterrupt");
+            message = cell is null ? ended : $"{cell}: {ended}";
+        }
+        else if (overLimit)
+        {
+            var ended = $"the notebook's process went past --memory-limit {settings.MemoryLimit / (1 << 20)} MB (resident memory) and was stopped";
+            var cell = ChildCrash.MarkCellInFlight(output, ended, "MemoryLimitExceeded");
+            message = cell is null ? ended : $"{cell}: {ended}";
+        }
+        else if (process.ExitCode != 0 && problem is null)
         {
             // The child did not finish its own record: it exited (Environment.Exit), crashed or was killed mid-cell.
             var ended = ProcessEnd(process.ExitCode);

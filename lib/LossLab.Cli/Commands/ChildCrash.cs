@@ -10,7 +10,7 @@ static class ChildCrash
 {
     /// <summary>Marks the cell in flight of <paramref name="outputPath"/>; returns a description of that cell ("cell 3
     /// (In [3]), id …"), or null when no output or no running cell was saved.</summary>
-    public static string? MarkCellInFlight(string outputPath, string message)
+    public static string? MarkCellInFlight(string outputPath, string message, string ename = "ProcessExited")
     {
         if (!File.Exists(outputPath)) return null;
         NotebookDocument document;
@@ -24,10 +24,18 @@ static class ChildCrash
             p["status"] = "failed";
             p["exception"] = true;
             p["end_time"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture);
-            cell.Outputs.Add(CellOutputs.Error("ProcessExited", message, [message]));
+            cell.Outputs.Add(CellOutputs.Error(ename, message, [message]));
             described = $"cell {i + 1} (In [{cell.ExecutionCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? " "}]), id {cell.Id}";
         }
-        if (document.Metadata["papermill"] is JsonObject nb) nb["exception"] = true;
+        if (document.Metadata["papermill"] is JsonObject nb)
+        {
+            nb["exception"] = true;
+            var now = DateTime.UtcNow;
+            nb["end_time"] = now.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture);
+            if (nb["start_time"]?.GetValue<string>() is { } begun && DateTime.TryParse(begun, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var start))
+                nb["duration"] = (now - start).TotalSeconds;
+        }
         IpynbFormat.Save(document, outputPath);
         return described;
     }

@@ -32,6 +32,18 @@ public static class RunCommand
         return [.. result];
     }
 
+    /// <summary>A size such as <c>500000</c>, <c>512K</c>, <c>4M</c> or <c>2G</c> (powers of 1024), or null when malformed.</summary>
+    public static long? ParseSize(string text)
+    {
+        text = text.Trim();
+        if (text.Length == 0) return null;
+        long factor = char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, _ => 1 };
+        var number = factor == 1 ? text : text[..^1];
+        if (!double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || !double.IsFinite(value) || value <= 0 || value * factor > long.MaxValue / 2) return null;
+        return (long)(value * factor);
+    }
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
@@ -47,11 +59,13 @@ public static class RunCommand
         var shard = new Option<string?>("--shard") { Description = "Run shard I of N (1-based): every N-th notebook of the sorted list, from the I-th.", HelpName = "I/N" };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Go on past cells that raise errors." };
         var timeout = new Option<double?>("--execution-timeout") { Description = "Seconds each cell may run.", HelpName = "S" };
+        var outputLimit = new Option<string?>("--output-limit") { Description = "Characters a cell's stream output keeps in the notebook (default 4M); past it the head and tail are kept with a note and the whole stream goes to a side file beside the executed notebook.", HelpName = "SIZE" };
+        var memoryLimit = new Option<string?>("--memory-limit") { Description = "Memory each notebook's process may use, e.g. 2G (default: no limit); a notebook past it fails, the rest run.", HelpName = "SIZE" };
         var outputFile = new Option<string?>("--output-file") { Hidden = true };
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,6 +96,19 @@ public static class RunCommand
             var jobCount = parse.GetValue(jobs);
             if (jobCount < 1) { Console.Error.WriteLine("losslab: --jobs must be at least 1."); return 2; }
             if (parse.GetValue(timeout) is <= 0) { Console.Error.WriteLine("losslab: --execution-timeout must be positive."); return 2; }
+            long streamLimit = LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit;
+            long? memory = null;
+            if (parse.GetValue(outputLimit) is { } ol)
+            {
+                if (ParseSize(ol) is not { } v || v < 100) { Console.Error.WriteLine($"losslab: --output-limit {ol}: expected a number of characters of at least 100, e.g. 500000, 512K or 4M."); return 2; }
+                streamLimit = v;
+            }
+            if (parse.GetValue(memoryLimit) is { } ml)
+            {
+                if (ParseSize(ml) is not { } v || v < 64L << 20) { Console.Error.WriteLine($"losslab: --memory-limit {ml}: expected a size of at least 64M, e.g. 1500M or 2G."); return 2; }
+                if (parse.GetValue(inProcess)) { Console.Error.WriteLine("losslab: --memory-limit applies to each notebook's own process; it cannot be used with --in-process."); return 2; }
+                memory = v;
+            }
             var settings = new RunSettings
             {
                 Notebooks = notebooks,
@@ -96,6 +123,8 @@ public static class RunCommand
                 ExecutionTimeoutSeconds = parse.GetValue(timeout),
                 ProgressProtocol = parse.GetValue(protocol),
                 InProcess = parse.GetValue(inProcess),
+                StreamLimit = streamLimit,
+                MemoryLimit = memory,
             };
             return await BatchRunner.RunAsync(settings, cancellationToken);
         });

@@ -20,6 +20,12 @@ public sealed record RunSettings
     /// <summary>Run the notebooks in this process, one after another, rather than each in a child process.</summary>
     public bool InProcess { get; init; }
 
+    /// <summary>Characters a stream output keeps in the notebook (<c>--output-limit</c>).</summary>
+    public long StreamLimit { get; init; } = LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit;
+
+    /// <summary>Bytes each notebook's process may use (<c>--memory-limit</c>), or null for no limit.</summary>
+    public long? MemoryLimit { get; init; }
+
     /// <summary>The parameter values for one notebook, in papermill's precedence (-f, then -y, then -p).</summary>
     public ParameterOverrides Overrides()
     {
@@ -46,6 +52,7 @@ public sealed record RunSettings
         if (Scale is not null) { yield return "--scale"; yield return Scale; }
         if (AllowErrors) yield return "--allow-errors";
         if (ExecutionTimeoutSeconds is { } t) { yield return "--execution-timeout"; yield return t.ToString(System.Globalization.CultureInfo.InvariantCulture); }
+        if (StreamLimit != LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit) { yield return "--output-limit"; yield return StreamLimit.ToString(System.Globalization.CultureInfo.InvariantCulture); }
         yield return "--progress-protocol";
     }
 }

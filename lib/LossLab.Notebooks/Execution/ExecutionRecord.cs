@@ -56,6 +56,11 @@ public sealed class ExecutionRecord
             {
                 cell.Outputs.Clear();
                 cell.ExecutionCount = null;
+                if (cell.Metadata["losslab"] is JsonObject losslab)
+                {
+                    losslab.Remove("streams");
+                    if (losslab.Count == 0) cell.Metadata.Remove("losslab");
+                }
             }
         }
         Save();
@@ -74,6 +79,17 @@ public sealed class ExecutionRecord
         p["status"] = "running";
         p["exception"] = false;
         Save();
+    }
+
+    /// <summary>Links the side files holding the whole text of <paramref name="cell"/>'s truncated stream outputs, as
+    /// <c>metadata.losslab.streams</c>: name, file (relative to the executed notebook), characters and lines.</summary>
+    public void CellStreamFiles(NotebookCell cell, IReadOnlyList<Kernel.StreamSpill> spills)
+    {
+        var list = new JsonArray();
+        foreach (var s in spills)
+            list.Add(new JsonObject { ["characters"] = s.Characters, ["file"] = s.File, ["lines"] = s.Lines, ["name"] = s.Name });
+        if (cell.Metadata["losslab"] is JsonObject losslab) losslab["streams"] = list;
+        else JsonText.SetSorted(cell.Metadata, "losslab", new JsonObject { ["streams"] = list });
     }
 
     /// <summary>A cell raised an error that fails the notebook.</summary>

@@ -53,7 +53,12 @@ public static class NotebookRunner
         JsonText.SetSorted(document.Metadata, "losslab", RunProvenance.Describe(scale));
 
         var codeCells = document.Cells.Where(c => c.IsCode).ToList();
-        var kernel = new CSharpKernel(Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!) { OnStream = options.OnStream };
+        var kernel = new CSharpKernel(Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!)
+        {
+            OnStream = options.OnStream,
+            StreamLimit = options.StreamLimit,
+            SideFilePrefix = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!, Path.GetFileNameWithoutExtension(options.OutputPath)),
+        };
         options.Progress?.Invoke(new RunEvent(options.InputPath, 0, codeCells.Count, stopwatch.Elapsed, false));
         int executionCount = 0, ran = 0, allowed = 0;
         NotebookCell? failedCell = null;
@@ -80,6 +85,7 @@ public static class NotebookRunner
                 run.Outputs.Remove(output);
                 cell.Outputs.Add(output);
             }
+            if (run.Spills.Count > 0) record.CellStreamFiles(cell, run.Spills);
             bool expected = run.Failed && cell.HasTag(RaisesExceptionTag);
             if (run.Failed && !expected)
             {

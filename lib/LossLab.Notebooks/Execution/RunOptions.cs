@@ -21,6 +21,10 @@ public sealed record RunOptions
     /// <summary>Bound on each cell's run time, or null for none.</summary>
     public TimeSpan? ExecutionTimeout { get; init; }
 
+    /// <summary>Characters one stream output keeps in the notebook; past it the head and tail are kept with a note and the
+    /// whole stream goes to a side file beside the executed notebook (linked from the cell's <c>metadata.losslab.streams</c>).</summary>
+    public long StreamLimit { get; init; } = Kernel.CSharpKernel.DefaultStreamLimit;
+
     /// <summary>Progress events, may be null.</summary>
     public Action<RunEvent>? Progress { get; init; }
 

@@ -96,6 +96,17 @@ public sealed class CSharpKernel
     /// <summary>True after a cell overran its timeout: its code may still be running, so the kernel takes no more cells.</summary>
     public bool IsDead { get; private set; }
 
+    /// <summary>The default of <see cref="StreamLimit"/>: 4 million characters per stream output.</summary>
+    public const long DefaultStreamLimit = 4_000_000;
+
+    /// <summary>Characters one stream output of a cell keeps in the notebook; a longer stream keeps its head and tail with a
+    /// note, and its whole text goes to a side file (<see cref="SideFilePrefix"/>).</summary>
+    public long StreamLimit { get; set; } = DefaultStreamLimit;
+
+    /// <summary>Where side files go: <c>{prefix}.cell3.stdout.txt</c>; the executed notebook's path without extension, so
+    /// they sit beside it (null: the temporary folder).</summary>
+    public string? SideFilePrefix { get; set; }
+
     /// <summary>Called with (stream, text) as cells write to stdout/stderr; for live logs.</summary>
     public Action<string, string>? OnStream { get; set; }
 
@@ -106,7 +117,12 @@ public sealed class CSharpKernel
         ArgumentNullException.ThrowIfNull(code);
         ArgumentException.ThrowIfNullOrWhiteSpace(cellName);
         if (IsDead) throw new InvalidOperationException("The kernel is dead: an earlier cell overran its timeout and may still be running.");
-        var collector = new CellOutputCollector { OnStream = OnStream };
+        var collector = new CellOutputCollector
+        {
+            OnStream = OnStream, StreamLimit = StreamLimit,
+            SideFilePrefix = (SideFilePrefix ?? Path.Combine(Path.GetTempPath(), "losslab-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                             + "." + Path.GetFileNameWithoutExtension(cellName),
+        };
         var stopwatch = Stopwatch.StartNew();
         var directives = Directives.Process(code, WorkingDirectory);
         if (directives.Errors.Count > 0)
@@ -114,12 +130,12 @@ public sealed class CSharpKernel
             var (line, message) = directives.Errors[0];
             var error = new CellError("MagicCommandError", message, directives.Errors.Select(e => $"{cellName}({e.Line}): {e.Message}").ToList());
             collector.AddRaw(CellOutputs.Error(error.Name, error.Value, error.Traceback));
-            return new CellRun(collector.Outputs, stopwatch.Elapsed, error);
+            return new CellRun(collector.Complete(), stopwatch.Elapsed, error);
         }
         if (await RestorePackages(directives, cellName, collector, cancellationToken).ConfigureAwait(false) is { } restoreError)
         {
             collector.AddRaw(CellOutputs.Error(restoreError.Name, restoreError.Value, restoreError.Traceback));
-            return new CellRun(collector.Outputs, stopwatch.Elapsed, restoreError);
+            return new CellRun(collector.Complete(), stopwatch.Elapsed, restoreError);
         }
 
         await CellGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -187,7 +203,7 @@ public sealed class CSharpKernel
         if (directives.Time && failure is null)
             collector.AddRaw(CellOutputs.DisplayData([new(Formatter.PlainText, $"Wall time: {stopwatch.Elapsed.TotalMilliseconds:0.####}ms")]));
         if (failure is not null) collector.AddRaw(CellOutputs.Error(failure.Name, failure.Value, failure.Traceback));
-        return new CellRun(collector.Outputs, stopwatch.Elapsed, failure);
+        return new CellRun(collector.Complete(), stopwatch.Elapsed, failure) { Spills = collector.Spills };
     }
 
     /// <summary>The packages restored for this kernel's notebook so far.</summary>

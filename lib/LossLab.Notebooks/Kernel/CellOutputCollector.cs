@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using LossLab.Notebooks.Documents;
@@ -5,11 +6,19 @@ using LossLab.Notebooks.Formatting;
 
 namespace LossLab.Notebooks.Kernel;
 
-/// <summary>Collects one cell's outputs in order: stdout and stderr text (merged into stream outputs) and displayed values.</summary>
+/// <summary>A stream output too long for the notebook: its whole text went to <paramref name="Path"/> (a file beside the
+/// executed notebook, named relative to it in <paramref name="File"/>); the notebook keeps its head and tail.</summary>
+public sealed record StreamSpill(string Name, string File, string Path, long Characters, long Lines);
+
+/// <summary>Collects one cell's outputs in order: stdout and stderr text (merged into stream outputs) and displayed values.
+/// Stream text is appended to a buffer (time linear in its size); past <see cref="StreamLimit"/> characters a stream output
+/// keeps its head and tail in memory and writes the whole text to a side file, so memory stays bounded at any volume.</summary>
 sealed class CellOutputCollector : IDisplaySink
 {
     readonly object gate = new();
+    readonly List<object> entries = [];   // JsonObject (display, result, error) or StreamCapture, in order
     readonly List<JsonObject> displays = [];
+    readonly List<StreamSpill> spills = [];
 
     public CellOutputCollector()
     {
@@ -17,22 +26,52 @@ sealed class CellOutputCollector : IDisplaySink
         Stderr = new StreamWriter(this, "stderr");
     }
 
-    /// <summary>The outputs so far.</summary>
-    public JsonArray Outputs { get; } = [];
-
     /// <summary>Called with each piece of stream text as it arrives (live logging), may be null.</summary>
     public Action<string, string>? OnStream { get; init; }
+
+    /// <summary>Characters a stream output may hold in the notebook; past it, head and tail are kept (half each) and the
+    /// whole text goes to a side file.</summary>
+    public long StreamLimit { get; init; } = CSharpKernel.DefaultStreamLimit;
+
+    /// <summary>The side files' path without extension (<c>out/nb.cell3</c>): a spilled stream goes to
+    /// <c>{prefix}.stdout.txt</c> (then <c>.2.txt</c>, … for later stdout outputs of the same cell).</summary>
+    public string SideFilePrefix { get; init; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "losslab-cell");
 
     public TextWriter Stdout { get; }
 
     public TextWriter Stderr { get; }
+
+    /// <summary>The streams that went to side files.</summary>
+    public IReadOnlyList<StreamSpill> Spills => spills;
+
+    /// <summary>The outputs so far, as nbformat objects (stream outputs closed: their side files are complete).</summary>
+    public JsonArray Complete()
+    {
+        lock (gate)
+        {
+            var outputs = new JsonArray();
+            foreach (var entry in entries)
+            {
+                if (entry is JsonObject o) { o.Parent?.AsArray().Remove(o); outputs.Add(o); }
+                else
+                {
+                    var capture = (StreamCapture)entry;
+                    if (capture.Finish() is { } spill) spills.Add(spill);
+                    outputs.Add(CellOutputs.Stream(capture.Name, capture.NotebookText()));
+                }
+            }
+            entries.Clear();
+            foreach (var o in outputs) entries.Add(o!.AsObject());
+            return outputs;
+        }
+    }
 
     public int Add(MimeBundle bundle)
     {
         lock (gate)
         {
             var output = CellOutputs.DisplayData(bundle.Data, bundle.Metadata?.DeepClone().AsObject());
-            Outputs.Add(output);
+            entries.Add(output);
             displays.Add(output);
             return displays.Count - 1;
         }
@@ -52,22 +91,121 @@ sealed class CellOutputCollector : IDisplaySink
 
     public void AddRaw(JsonObject output)
     {
-        lock (gate) Outputs.Add(output);
+        lock (gate) entries.Add(output);
     }
 
-    void Write(string stream, string text)
+    void Write(string stream, ReadOnlySpan<char> text, bool newLine = false)
     {
-        lock (gate) CellOutputs.AppendStream(Outputs, stream, text);
-        OnStream?.Invoke(stream, text);
+        if (text.Length == 0 && !newLine) return;
+        lock (gate)
+        {
+            if (entries.Count == 0 || entries[^1] is not StreamCapture last || last.Name != stream)
+            {
+                int number = 1 + entries.Count(e => e is StreamCapture c && c.Name == stream);
+                var file = number == 1 ? $"{SideFilePrefix}.{stream}.txt" : $"{SideFilePrefix}.{stream}.{number.ToString(CultureInfo.InvariantCulture)}.txt";
+                last = new StreamCapture(stream, StreamLimit, file);
+                entries.Add(last);
+            }
+            last.Append(text);
+            if (newLine) last.Append("\n");
+        }
+        if (OnStream is { } onStream) onStream(stream, newLine ? string.Concat(text, "\n") : text.ToString());
+    }
+
+    /// <summary>One stream output being written: all of it in memory up to the limit; past it, the head and a sliding tail
+    /// in memory and the whole text in a side file (written to a temporary name, renamed when the cell ends).</summary>
+    sealed class StreamCapture(string name, long limit, string path)
+    {
+        readonly StringBuilder head = new();
+        readonly int half = (int)Math.Clamp(limit / 2, 1, int.MaxValue / 4);
+        char[]? ring;          // the last `half` characters once spilled, circular from `ringStart`
+        int ringStart, ringCount;
+        System.IO.StreamWriter? file;
+        string? temp;
+        long characters, lines;
+        StreamSpill? spilled;
+
+        public string Name { get; } = name;
+
+        public void Append(ReadOnlySpan<char> text)
+        {
+            characters += text.Length;
+            lines += text.Count('\n');
+            if (file is null)
+            {
+                head.Append(text);
+                if (head.Length <= limit) return;
+                // Past the limit: the whole text so far starts the side file; memory keeps the head and the tail.
+                temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
+                    $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(temp)!);
+                file = new System.IO.StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16);
+                foreach (var chunk in head.GetChunks()) file.Write(chunk.Span);
+                ring = new char[half];
+                var last = head.ToString(head.Length - half, half);
+                last.AsSpan().CopyTo(ring);
+                ringCount = half;
+                head.Length = half;
+                return;
+            }
+            file.Write(text);
+            if (text.Length >= half)
+            {
+                text[^half..].CopyTo(ring);
+                ringStart = 0;
+                ringCount = half;
+                return;
+            }
+            int end = (ringStart + ringCount) % half;
+            int first = Math.Min(text.Length, half - end);
+            text[..first].CopyTo(ring.AsSpan(end));
+            text[first..].CopyTo(ring);
+            int overflow = Math.Max(0, ringCount + text.Length - half);
+            ringCount = Math.Min(half, ringCount + text.Length);
+            ringStart = (ringStart + overflow) % half;
+        }
+
+        /// <summary>Closes the side file (renamed to its final name); returns it, or null when the stream fit.</summary>
+        public StreamSpill? Finish()
+        {
+            if (file is null) return spilled;
+            file.Dispose();
+            file = null;
+            File.Move(temp!, path, overwrite: true);
+            spilled = new StreamSpill(Name, System.IO.Path.GetFileName(path), System.IO.Path.GetFullPath(path), characters, lines);
+            return spilled;
+        }
+
+        string Tail()
+        {
+            if (ring is null) return "";
+            int first = Math.Min(ringCount, half - ringStart);
+            return string.Concat(ring.AsSpan(ringStart, first), ring.AsSpan(0, ringCount - first));
+        }
+
+        /// <summary>The text the notebook keeps: all of it, or head, a note naming the side file, and tail.</summary>
+        public string NotebookText()
+        {
+            if (spilled is null) return head.ToString();
+            var headText = head.ToString();
+            var tailText = Tail();
+            long omitted = characters - headText.Length - tailText.Length;
+            var note = $"{(headText.EndsWith('\n') ? "" : "\n")}[losslab: {omitted.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} omitted here " +
+                       $"({characters.ToString("N0", CultureInfo.InvariantCulture)} characters, {lines.ToString("N0", CultureInfo.InvariantCulture)} lines in all); " +
+                       $"the whole stream is in {spilled.File}, beside this notebook]\n";
+            return headText + note + tailText;
+        }
     }
 
     sealed class StreamWriter(CellOutputCollector owner, string stream) : TextWriter
     {
         public override Encoding Encoding => Encoding.UTF8;
-        public override void Write(char value) => owner.Write(stream, value.ToString());
-        public override void Write(string? value) { if (!string.IsNullOrEmpty(value)) owner.Write(stream, value); }
-        public override void Write(char[] buffer, int index, int count) => owner.Write(stream, new string(buffer, index, count));
-        public override void WriteLine(string? value) => owner.Write(stream, (value ?? "") + "\n");
-        public override void WriteLine() => owner.Write(stream, "\n");
+        public override void Write(char value) => owner.Write(stream, new ReadOnlySpan<char>(in value));
+        public override void Write(string? value) => owner.Write(stream, value);
+        public override void Write(char[] buffer, int index, int count) => owner.Write(stream, buffer.AsSpan(index, count));
+        public override void Write(ReadOnlySpan<char> buffer) => owner.Write(stream, buffer);
+        public override void WriteLine(string? value) => owner.Write(stream, value, newLine: true);
+        public override void WriteLine(ReadOnlySpan<char> buffer) => owner.Write(stream, buffer, newLine: true);
+        public override void WriteLine() => owner.Write(stream, "", newLine: true);
     }
 }

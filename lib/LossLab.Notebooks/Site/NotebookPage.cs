@@ -57,10 +57,24 @@ internal static partial class NotebookPage
                 plotly |= usesPlotly;
                 body.Append(html);
             }
+            foreach (var stream in cell?["metadata"]?["losslab"]?["streams"] as JsonArray ?? [])
+            {
+                var file = Path.GetFileName(stream?["file"]?.GetValue<string>() ?? "");
+                if (file.Length == 0) continue;
+                var chars = stream?["characters"] is JsonValue cv && cv.TryGetValue<long>(out var n) ? n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " characters" : "";
+                body.Append("<div class=\"output stream-file\"><a href=\"").Append(SiteLayout.Encode(file)).Append("\">whole ")
+                    .Append(SiteLayout.Encode(stream?["name"]?.GetValue<string>() ?? "stream")).Append(" (").Append(chars).Append("): ")
+                    .Append(SiteLayout.Encode(file)).Append("</a></div>\n");
+            }
             body.Append("</div>\n");
         }
         return (body.ToString(), plotly);
     }
+
+    /// <summary>The side files (names beside the executed notebook) holding the whole text of the notebook's truncated streams.</summary>
+    internal static IEnumerable<string> StreamFiles(SiteNotebook nb) =>
+        nb.Cells.SelectMany(c => c?["metadata"]?["losslab"]?["streams"] as JsonArray ?? [])
+            .Select(s => Path.GetFileName(s?["file"]?.GetValue<string>() ?? "")).Where(f => f.Length > 0);
 
     static string Provenance(SiteNotebook nb, bool hasSource)
     {

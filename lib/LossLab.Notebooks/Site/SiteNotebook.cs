@@ -122,7 +122,11 @@ public sealed partial class SiteNotebook
         var summary = PlainText(chosen);
         var end = SentenceEnd().Match(summary);
         if (end.Success && end.Index < 200) summary = summary[..(end.Index + 1)];
-        else if (summary.Length > 200) summary = summary[..summary.LastIndexOf(' ', 197)].TrimEnd(',', ';', ':') + " …";
+        else if (summary.Length > 200)
+        {
+            int space = summary.LastIndexOf(' ', 197);   // a paragraph without a space in its first 197 characters is cut there
+            summary = summary[..(space > 0 ? space : 197)].TrimEnd(',', ';', ':') + " …";
+        }
         return (PlainText(title), summary);
     }
 

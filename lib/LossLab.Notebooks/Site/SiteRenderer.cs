@@ -50,6 +50,13 @@ public static class SiteRenderer
             SiteAssets.WriteAtomically(pagePath, page);
             SiteAssets.WriteAtomically(Path.ChangeExtension(pagePath, ".ipynb"), nb.Json.ToJsonString());
             if (hasSource) File.Copy(source!, Path.ChangeExtension(pagePath, ".source.ipynb"), overwrite: true);
+            // The whole text of truncated streams (side files beside the executed notebook) goes beside the page.
+            var executedFolder = Path.GetDirectoryName(Path.Combine(executedRoot, nb.RelativePath))!;
+            foreach (var file in NotebookPage.StreamFiles(nb))
+            {
+                var from = Path.Combine(executedFolder, file);
+                if (File.Exists(from)) File.Copy(from, Path.Combine(Path.GetDirectoryName(pagePath)!, file), overwrite: true);
+            }
         }
         SiteAssets.WriteAtomically(Path.Combine(siteDirectory, "index.html"),
             SiteLayout.Page("Reproduction scoreboard", "", "index.html", notebooks, Index(notebooks), false, false));

@@ -9,7 +9,7 @@ namespace LossLab.Notebooks.Tests.Cli;
 [Collection("Engine")]
 public class LosslabCommandTests
 {
-    static async Task<(int Exit, string Out, string Err)> Losslab(string workingDirectory, params string[] args)
+    internal static async Task<(int Exit, string Out, string Err)> Losslab(string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll"));
@@ -21,7 +21,7 @@ public class LosslabCommandTests
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    static string Project(params (string Path, string Text)[] files)
+    internal static string Project(params (string Path, string Text)[] files)
     {
         var root = Scratch();
         foreach (var (path, text) in files)
