@@ -35,6 +35,15 @@ public static class Devices
         throw fromArgument ? new ArgumentException(message, nameof(requested)) : new ArgumentException(message);
     }
 
+    /// <summary>Whether <paramref name="tensor"/> lives on <paramref name="device"/>: the same device type, and the same index
+    /// unless <paramref name="device"/> names none (then any index of that type, as "cpu" or "cuda").</summary>
+    public static bool Holds(torch.Device device, torch.Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.device_type == device.type && (device.index < 0 || tensor.device_index == device.index);
+    }
+
     /// <summary>The devices this process can use, by name: "cpu", then "cuda:0" … "cuda:N−1" for each GPU libtorch sees,
     /// then "mps" when Apple's Metal backend is available.</summary>
     public static IReadOnlyList<string> Available()

@@ -102,8 +102,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ArgumentNullException.ThrowIfNull(device);
-        return tensor.device_type == device.type && (device.index < 0 || tensor.device_index == device.index)
-            ? tensor : tensor.to(device);
+        return Devices.Holds(device, tensor) ? tensor : tensor.to(device);
     }
 
     Batch OnModelDevice(Tensor inputs, Tensor targets, long step, int epoch)

@@ -293,14 +293,11 @@ public sealed record EmbeddingBench
 
         LabeledTensors On(LabeledTensors data, Device device)
         {
-            if (IsOn(data.Features, device) && IsOn(data.Labels, device)) return data;
+            if (Devices.Holds(device, data.Features) && Devices.Holds(device, data.Labels)) return data;
             var copy = data.To(device);
             owned.Add(copy);
             return copy;
         }
-
-        static bool IsOn(Tensor t, Device device) =>
-            t.device_type == device.type && (device.type == DeviceType.CPU || t.device_index == device.index);
 
         public void Dispose()
         {

@@ -188,15 +188,12 @@ public sealed class UnlearningBench : IDisposable
 
     LabeledTensors OnDevice(LabeledTensors d)
     {
-        if (IsOn(d.Features.device)) return d;
+        if (Devices.Holds(Device, d.Features) && Devices.Holds(Device, d.Labels)) return d;
         var moved = d.To(Device);
         d.Dispose();
         return moved;
     }
 
-    /// <summary>Whether <paramref name="device"/> is the bench's (a CPU device of any index, or the same CUDA device).</summary>
-    internal bool IsOn(Device device) => device.type == Device.type
-        && (device.type == DeviceType.CPU || Math.Max(device.index, 0) == Math.Max(Device.index, 0));
 
     Mlp NewModel(int seed)
     {
