@@ -110,6 +110,10 @@ public sealed class CSharpKernel
     /// <summary>Called with (stream, text) as cells write to stdout/stderr; for live logs.</summary>
     public Action<string, string>? OnStream { get; set; }
 
+    /// <summary>Called with (handle within the cell, display_data output, is an update) as cells display or update values;
+    /// for live front ends (the Jupyter kernel).</summary>
+    public Action<int, JsonObject, bool>? OnDisplay { get; set; }
+
     /// <summary>Runs one cell. <paramref name="cellName"/> (e.g. <c>cell3.csx</c>) names it in errors and stack traces;
     /// <paramref name="executionCount"/> numbers its result; <paramref name="timeout"/> bounds it.</summary>
     public async Task<CellRun> RunAsync(string code, string cellName, int executionCount, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -119,7 +123,7 @@ public sealed class CSharpKernel
         if (IsDead) throw new InvalidOperationException("The kernel is dead: an earlier cell overran its timeout and may still be running.");
         var collector = new CellOutputCollector
         {
-            OnStream = OnStream, StreamLimit = StreamLimit,
+            OnStream = OnStream, OnDisplay = OnDisplay, StreamLimit = StreamLimit,
             SideFilePrefix = (SideFilePrefix ?? Path.Combine(Path.GetTempPath(), "losslab-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                              + "." + Path.GetFileNameWithoutExtension(cellName),
         };

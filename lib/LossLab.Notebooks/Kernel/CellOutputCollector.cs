@@ -29,6 +29,10 @@ sealed class CellOutputCollector : IDisplaySink
     /// <summary>Called with each piece of stream text as it arrives (live logging), may be null.</summary>
     public Action<string, string>? OnStream { get; init; }
 
+    /// <summary>Called with (handle, display_data output, is an update) as a cell displays or updates a value (live
+    /// front ends such as the Jupyter kernel), may be null.</summary>
+    public Action<int, JsonObject, bool>? OnDisplay { get; init; }
+
     /// <summary>Characters a stream output may hold in the notebook; past it, head and tail are kept (half each) and the
     /// whole text goes to a side file.</summary>
     public long StreamLimit { get; init; } = CSharpKernel.DefaultStreamLimit;
@@ -73,6 +77,7 @@ sealed class CellOutputCollector : IDisplaySink
             var output = CellOutputs.DisplayData(bundle.Data, bundle.Metadata?.DeepClone().AsObject());
             entries.Add(output);
             displays.Add(output);
+            OnDisplay?.Invoke(displays.Count - 1, output, false);
             return displays.Count - 1;
         }
     }
@@ -86,6 +91,7 @@ sealed class CellOutputCollector : IDisplaySink
             var old = displays[handle];
             old["data"] = fresh["data"]!.DeepClone();
             old["metadata"] = fresh["metadata"]!.DeepClone();
+            OnDisplay?.Invoke(handle, fresh, true);
         }
     }
 
