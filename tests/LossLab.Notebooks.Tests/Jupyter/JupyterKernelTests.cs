@@ -1,0 +1,255 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using LossLab.Notebooks.Jupyter;
+using LossLab.Notebooks.Tests.Cli;
+using LossLab.Notebooks.Tests.Execution;
+
+namespace LossLab.Notebooks.Tests.Jupyter;
+
+/// <summary>The kernelspec commands and the wire format, without Jupyter.</summary>
+public class KernelSpecAndWireTests
+{
+    [Fact]
+    public async Task Install_writes_a_kernelspec_launching_this_build_list_finds_it_and_uninstall_removes_it()
+    {
+        var prefix = NotebookHarness.Scratch();
+        var install = await LosslabCommandTests.Losslab(prefix, "kernel", "install", "--prefix", prefix, "--name", "ll-test");
+        Assert.True(install.Exit == 0, install.Err);
+        var folder = Path.Combine(prefix, "share", "jupyter", "kernels", "ll-test");
+        var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "kernel.json")))!.AsObject();
+        var argv = spec["argv"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Equal(["kernel", "start", "--connection-file", "{connection_file}"], argv[^4..]);
+        Assert.True(Path.IsPathRooted(argv[1]) && File.Exists(argv[1]) && argv[1].EndsWith("LossLab.Cli.dll", StringComparison.Ordinal), argv[1]);
+        Assert.Equal("C#", spec["language"]!.GetValue<string>());
+        Assert.Equal("message", spec["interrupt_mode"]!.GetValue<string>());
+        Assert.Equal("C# (LossLab)", spec["display_name"]!.GetValue<string>());
+        foreach (var (file, size) in new[] { ("logo-32x32.png", 32), ("logo-64x64.png", 64) })
+        {
+            var png = File.ReadAllBytes(Path.Combine(folder, file));
+            Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+            Assert.Equal(size, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));   // IHDR width
+        }
+
+        var list = await LosslabCommandTests.Losslab(prefix, "kernel", "list", "--prefix", prefix);
+        Assert.Contains("ll-test", list.Out);
+
+        var uninstall = await LosslabCommandTests.Losslab(prefix, "kernel", "uninstall", "--prefix", prefix, "--name", "ll-test");
+        Assert.True(uninstall.Exit == 0, uninstall.Err);
+        Assert.False(Directory.Exists(folder));
+        var again = await LosslabCommandTests.Losslab(prefix, "kernel", "uninstall", "--prefix", prefix, "--name", "ll-test");
+        Assert.Equal(2, again.Exit);
+        Assert.Contains("No kernelspec 'll-test'", again.Err);
+    }
+
+    [Fact]
+    public void Uninstall_refuses_a_folder_that_is_not_a_losslab_kernelspec_and_bad_names_are_refused()
+    {
+        var data = NotebookHarness.Scratch();
+        var other = Path.Combine(data, "kernels", "python3");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "kernel.json"), """{"argv": ["python3", "-m", "ipykernel", "-f", "{connection_file}"], "language": "python"}""");
+        Assert.Contains("not a LossLab kernelspec", Assert.Throws<ArgumentException>(() => KernelSpecs.Uninstall(data, "python3")).Message);
+        Assert.True(Directory.Exists(other));
+        Assert.Contains("not valid", Assert.Throws<ArgumentException>(() => KernelSpecs.Install(data, "../evil", "x", ["a", "{connection_file}"])).Message);
+        Assert.Empty(KernelSpecs.List([data]));
+    }
+
+    [Fact]
+    public async Task Start_names_the_problem_of_a_missing_or_malformed_connection_file_an_unknown_transport_and_a_port_in_use()
+    {
+        var dir = NotebookHarness.Scratch();
+        var missing = await LosslabCommandTests.Losslab(dir, "kernel", "start", "--connection-file", Path.Combine(dir, "nope.json"));
+        Assert.Equal(2, missing.Exit);
+        Assert.Contains("does not exist", missing.Err);
+
+        var malformed = Path.Combine(dir, "bad.json");
+        File.WriteAllText(malformed, "{ \"ip\": ");
+        Assert.Contains("not valid JSON", Assert.Throws<ArgumentException>(() => ConnectionInfo.Read(malformed)).Message);
+
+        var ipc = Path.Combine(dir, "ipc.json");
+        File.WriteAllText(ipc, Connection("ipc", 1, 2, 3, 4, 5));
+        Assert.Contains("transport \"ipc\" is not supported", Assert.Throws<ArgumentException>(() => ConnectionInfo.Read(ipc)).Message);
+
+        var noPort = Path.Combine(dir, "noport.json");
+        File.WriteAllText(noPort, """{"transport": "tcp", "ip": "127.0.0.1", "key": "k"}""");
+        Assert.Contains("\"shell_port\"", Assert.Throws<ArgumentException>(() => ConnectionInfo.Read(noPort)).Message);
+
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int busy = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var ports = FreePorts(4);
+        var inUse = Path.Combine(dir, "inuse.json");
+        File.WriteAllText(inUse, Connection("tcp", busy, ports[0], ports[1], ports[2], ports[3]));
+        var result = await LosslabCommandTests.Losslab(dir, "kernel", "start", "--connection-file", inUse);
+        Assert.Equal(2, result.Exit);
+        Assert.Contains($"shell channel to tcp://127.0.0.1:{busy}: the port is in use", result.Err);
+    }
+
+    [Fact]
+    public void Messages_are_signed_with_hmac_sha256_of_the_four_frames_and_a_wrong_signature_or_key_is_rejected()
+    {
+        var codec = new MessageCodec("secret");
+        var message = JupyterMessage.Create("execute_request", new JsonObject { ["code"] = "1+1" }, null, "s", [Encoding.UTF8.GetBytes("client")]);
+        var frames = codec.Encode(message);
+        Assert.Equal("client", Encoding.UTF8.GetString(frames[0]));
+        Assert.Equal(JupyterMessage.Delimiter, Encoding.UTF8.GetString(frames[1]));
+        using (var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes("secret")))
+            Assert.Equal(Convert.ToHexStringLower(hmac.ComputeHash(frames[3..7].SelectMany(f => f).ToArray())), Encoding.ASCII.GetString(frames[2]));
+        var decoded = codec.Decode(frames);
+        Assert.Equal("1+1", decoded.Content["code"]!.GetValue<string>());
+        Assert.Equal("client", Encoding.UTF8.GetString(decoded.Identities[0]));
+
+        Assert.Throws<InvalidMessageException>(() => new MessageCodec("other").Decode(frames));
+        var tampered = frames.Select(f => f.ToArray()).ToList();
+        tampered[6] = Encoding.UTF8.GetBytes("""{"code":"System.IO.File.Delete(\"x\")"}""");
+        Assert.Contains("invalid signature", Assert.Throws<InvalidMessageException>(() => codec.Decode(tampered)).Message);
+        var unsigned = frames.Select(f => f.ToArray()).ToList();
+        unsigned[2] = [];
+        Assert.Throws<InvalidMessageException>(() => codec.Decode(unsigned));
+        Assert.Throws<InvalidMessageException>(() => codec.Decode(frames[..4]));
+    }
+
+    [Theory]
+    [InlineData("var x = 1;", "complete")]
+    [InlineData("1 + 1", "complete")]
+    [InlineData("if (true) {", "incomplete")]
+    [InlineData("var s = \"abc", "incomplete")]
+    [InlineData("var = ;", "invalid")]
+    [InlineData("#!time\nvar y = 2;", "complete")]
+    public void Is_complete_follows_roslyns_submission_parse(string code, string status) =>
+        Assert.Equal(status, JupyterKernelServer.IsComplete(code)["status"]!.GetValue<string>());
+
+    static string Connection(string transport, int shell, int control, int iopub, int stdin, int hb) =>
+        $$"""{"transport": "{{transport}}", "ip": "127.0.0.1", "shell_port": {{shell}}, "control_port": {{control}}, "iopub_port": {{iopub}}, "stdin_port": {{stdin}}, "hb_port": {{hb}}, "key": "k", "signature_scheme": "hmac-sha256"}""";
+
+    static int[] FreePorts(int n)
+    {
+        var listeners = Enumerable.Range(0, n).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        foreach (var l in listeners) l.Start();
+        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        foreach (var l in listeners) l.Stop();
+        return ports;
+    }
+}
+
+/// <summary>The kernel driven by a real Jupyter client: Debian's python3-jupyter-client starts it from its kernelspec
+/// (tests/LossLab.Notebooks.Tests/Jupyter/driver.py records what it sees; these tests assert).</summary>
+public class JupyterKernelTests
+{
+    static async Task<JsonObject> Drive(string mode)
+    {
+        const string python = "/usr/bin/python3";
+        Skip.IfNot(File.Exists(python), "/usr/bin/python3 is missing (apt-get install python3-jupyter-client).");
+        var probe = await Process(python, ["-c", "import jupyter_client, zmq"], Path.GetTempPath());
+        Skip.If(probe.Exit != 0, "Debian's python3-jupyter-client is not installed (apt-get install python3-jupyter-client): " + probe.Err.Trim());
+
+        var prefix = NotebookHarness.Scratch();
+        var name = "ll-" + Guid.NewGuid().ToString("N")[..8];
+        var install = await LosslabCommandTests.Losslab(prefix, "kernel", "install", "--prefix", prefix, "--name", name);
+        Assert.True(install.Exit == 0, install.Err);
+        var driver = Path.Combine(RepositoryNotebooksTests.RepositoryRoot(), "tests", "LossLab.Notebooks.Tests", "Jupyter", "driver.py");
+        var stderr = Path.Combine(prefix, "kernel-stderr.txt");
+        var run = await Process(python, [driver, name, Path.Combine(prefix, "share", "jupyter"), stderr, mode], prefix);
+        Assert.True(run.Exit == 0, $"driver.py {mode} failed:\n{run.Err}\nkernel stderr:\n{(File.Exists(stderr) ? File.ReadAllText(stderr) : "")}");
+        var results = JsonNode.Parse(run.Out)!.AsObject();
+        results["kernel_stderr"] = File.ReadAllText(stderr);
+        Assert.Contains(name, results["specs"]!.AsArray().Select(s => s!.GetValue<string>()));   // jupyter's KernelSpecManager sees it
+        return results;
+    }
+
+    static async Task<(int Exit, string Out, string Err)> Process(string file, IEnumerable<string> args, string directory)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    static List<(string Type, JsonObject Content)> Iopub(JsonNode run) =>
+        run["iopub"]!.AsArray().Select(m => (m![0]!.GetValue<string>(), m[1]!.AsObject())).ToList();
+
+    static string S(JsonNode? node) => node!.GetValue<string>();
+
+    static int I(JsonNode? node) => node!.GetValue<int>();
+
+    [SkippableFact]
+    public async Task A_jupyter_client_gets_kernel_info_results_streams_errors_displays_counts_completeness_and_a_clean_shutdown()
+    {
+        var r = await Drive("protocol");
+
+        var info = r["kernel_info"]!;
+        Assert.Equal("5.3", S(info["protocol_version"]));
+        Assert.Equal("losslab", S(info["implementation"]));
+        var language = info["language_info"]!;
+        Assert.Equal(("C#", "text/x-csharp", ".cs", "csharp", "text/x-csharp"),
+            (S(language["name"]), S(language["mimetype"]), S(language["file_extension"]), S(language["pygments_lexer"]), S(language["codemirror_mode"])));
+        Assert.False(string.IsNullOrEmpty(S(language["version"])));
+        Assert.Contains("LossLab", S(info["banner"]));
+
+        // 1+1: busy, execute_input, execute_result "2", idle; reply ok with count 1.
+        var one = Iopub(r["one_plus_one"]!);
+        Assert.Equal(["status", "execute_input", "execute_result", "status"], one.Select(m => m.Type));
+        Assert.Equal(("busy", "idle"), (S(one[0].Content["execution_state"]), S(one[^1].Content["execution_state"])));
+        Assert.Equal("2", S(one[2].Content["data"]!["text/plain"]));
+        Assert.Equal(1, I(one[2].Content["execution_count"]));
+        Assert.Equal(("ok", 1), (S(r["one_plus_one"]!["reply"]!["status"]), I(r["one_plus_one"]!["reply"]!["execution_count"])));
+
+        var streams = Iopub(r["streams"]!).Where(m => m.Type == "stream").Select(m => (S(m.Content["name"]), S(m.Content["text"]))).ToList();
+        Assert.Equal([("stdout", "hello from a cell\n"), ("stderr", "warn")], streams);
+
+        var exception = r["exception"]!;
+        Assert.Equal(("error", "System.InvalidOperationException", "boom"),
+            (S(exception["reply"]!["status"]), S(exception["reply"]!["ename"]), S(exception["reply"]!["evalue"])));
+        var error = Assert.Single(Iopub(exception), m => m.Type == "error");
+        Assert.Contains("cell3.csx:line 1", string.Join("\n", error.Content["traceback"]!.AsArray().Select(S)));
+
+        var display = Iopub(r["display"]!).Where(m => m.Type.Contains("display")).ToList();
+        Assert.Equal(["display_data", "update_display_data"], display.Select(m => m.Type));
+        Assert.Equal(("first", "second"), (S(display[0].Content["data"]!["text/plain"]), S(display[1].Content["data"]!["text/plain"])));
+        Assert.Equal(S(display[0].Content["transient"]!["display_id"]), S(display[1].Content["transient"]!["display_id"]));
+
+        // Counts: 4 cells so far; silent and store_history=false do not increment; silent publishes nothing but status.
+        Assert.Equal(4, I(r["silent"]!["reply"]!["execution_count"]));
+        Assert.All(Iopub(r["silent"]!), m => Assert.Equal("status", m.Type));
+        Assert.Equal(4, I(r["no_history"]!["reply"]!["execution_count"]));
+        Assert.Equal(5, I(r["after_silent"]!["reply"]!["execution_count"]));
+
+        Assert.Equal("error", S(r["stop_on_error"]!["first"]!["status"]));
+        Assert.Equal("aborted", S(r["stop_on_error"]!["second"]!["status"]));
+
+        var complete = r["is_complete"]!;
+        Assert.Equal(["complete", "incomplete", "incomplete", "invalid", "complete"],
+            new[] { "complete", "incomplete", "incomplete_string", "invalid", "magic" }.Select(k => S(complete[k]!["status"])));
+        Assert.Empty(r["comm_info"]!["comms"]!.AsObject());
+        Assert.Empty(r["history"]!["history"]!.AsArray());
+
+        // Forged (wrong key) and unsigned requests were logged and never run: "forged" is not declared afterwards.
+        Assert.Equal(2, S(r["kernel_stderr"]).Split('\n').Count(l => l.Contains("rejected a message on the shell channel: invalid signature")));
+        Assert.Contains("CS0103", S(r["bad_signature"]!["reply"]!["evalue"]));
+        Assert.Equal("42", S(Iopub(r["after_bad_signature"]!).Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]));
+
+        Assert.False(r["alive_after_shutdown"]!.GetValue<bool>());
+    }
+
+    [SkippableFact]
+    public async Task Interrupt_while_idle_keeps_the_kernel_a_busy_loop_interrupted_ends_it_and_the_client_restarts_it()
+    {
+        var r = await Drive("interrupt");
+        Assert.Equal("ok", S(r["idle_interrupt_reply"]!["status"]));
+        Assert.Equal("1", S(Iopub(r["after_idle_interrupt"]!).Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]));
+        Assert.Equal(("error", "KernelInterrupted"), (S(r["interrupted_reply"]!["status"]), S(r["interrupted_reply"]!["ename"])));
+        Assert.False(r["alive_after_interrupt"]!.GetValue<bool>());
+        foreach (var (key, value) in new[] { ("after_restart", "7"), ("after_second_restart", "8") })
+        {
+            Assert.Equal(1, I(r[key]!["reply"]!["execution_count"]));   // a fresh kernel counts from 1
+            Assert.Equal(value, S(Iopub(r[key]!).Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]));
+        }
+        Assert.False(r["alive_after_shutdown"]!.GetValue<bool>());
+    }
+}
