@@ -127,6 +127,12 @@ public sealed class JupyterKernelServer : IDisposable
                 case "kernel_info_request": Reply(socket, message, "kernel_info_reply", KernelInfo()); break;
                 case "execute_request": Execute(message, socket); break;
                 case "is_complete_request": Reply(socket, message, "is_complete_reply", IsComplete(Text(message, "code"))); break;
+                case "complete_request":
+                    Reply(socket, message, "complete_reply", CodeAssistance.Complete(kernel.CompileNext(Text(message, "code")), Text(message, "code"), Cursor(message)));
+                    break;
+                case "inspect_request":
+                    Reply(socket, message, "inspect_reply", CodeAssistance.Inspect(kernel.CompileNext(Text(message, "code")), Text(message, "code"), Cursor(message)));
+                    break;
                 case "comm_info_request": Reply(socket, message, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() }); break;
                 case "history_request": Reply(socket, message, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() }); break;
                 case "interrupt_request":
@@ -154,6 +160,9 @@ public sealed class JupyterKernelServer : IDisposable
     }
 
     static string Text(JupyterMessage message, string name) => message.Content[name]?.GetValue<string>() ?? "";
+
+    static int Cursor(JupyterMessage message) =>
+        message.Content["cursor_pos"] is JsonValue v && v.TryGetValue<int>(out var p) ? p : Text(message, "code").Length;
 
     static bool Flag(JupyterMessage message, string name, bool fallback) =>
         message.Content[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : fallback;
@@ -204,6 +213,7 @@ public sealed class JupyterKernelServer : IDisposable
             if (!update) shown.Add(output);
             Publish(update ? "update_display_data" : "display_data", DisplayContent(output, $"{cell}.{handle}"), request);
         };
+        Console.SetIn(Flag(request, "allow_stdin", true) && !silent ? new StdinReader(this, request) : TextReader.Null);
         using var cancel = new CancellationTokenSource();
         var interrupt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         interrupted = interrupt;
@@ -231,6 +241,7 @@ public sealed class JupyterKernelServer : IDisposable
             interrupted = null;
             kernel.OnStream = null;
             kernel.OnDisplay = null;
+            Console.SetIn(TextReader.Null);
         }
         Finish(request, socket, run, count, silent, shown, stopOnError);
     }
@@ -330,6 +341,50 @@ public sealed class JupyterKernelServer : IDisposable
         var message = JupyterMessage.Create(type, content, parent, session, identities: [System.Text.Encoding.UTF8.GetBytes(type)]);
         var frames = codec.Encode(message);
         lock (iopubGate) iopub.SendMultipartBytes(frames);
+    }
+
+    /// <summary>Console.ReadLine in a cell: an input_request on the stdin channel to the client that sent the execute
+    /// request, answered by its input_reply (end of input when the kernel is interrupted or stops meanwhile).</summary>
+    string? RequestInput(JupyterMessage request, string prompt)
+    {
+        var ask = JupyterMessage.Create("input_request", new JsonObject { ["prompt"] = prompt, ["password"] = false }, request, session);
+        lock (stdin)
+        {
+            stdin.SendMultipartBytes(codec.Encode(ask));
+            var frames = new List<byte[]>();
+            while (!stopped.IsSet && interrupted is { Task.IsCompleted: false })
+            {
+                if (!stdin.TryReceiveMultipartBytes(Poll, ref frames!)) continue;
+                if (Verify(frames, "stdin") is { Type: "input_reply" } reply) return reply.Content["value"]?.GetValue<string>() ?? "";
+            }
+            return null;
+        }
+    }
+
+    sealed class StdinReader(JupyterKernelServer server, JupyterMessage request) : TextReader
+    {
+        string? pending;
+        int offset;
+
+        public override string? ReadLine()
+        {
+            if (pending is not null) { var rest = pending[offset..]; pending = null; return rest; }
+            return server.RequestInput(request, "");
+        }
+
+        public override int Read()
+        {
+            if (pending is null)
+            {
+                if (server.RequestInput(request, "") is not { } line) return -1;
+                (pending, offset) = (line + "\n", 0);
+            }
+            int c = pending[offset++];
+            if (offset == pending.Length) pending = null;
+            return c;
+        }
+
+        public override int Peek() => pending is null ? -1 : pending[offset];
     }
 
     /// <summary>Closes the sockets.</summary>

@@ -210,6 +210,14 @@ public sealed class CSharpKernel
         return new CellRun(collector.Complete(), stopwatch.Elapsed, failure) { Spills = collector.Spills };
     }
 
+    /// <summary>The compilation of <paramref name="code"/> as the next cell would compile it (after every cell run so far),
+    /// without running it: for completion and inspection in interactive front ends.</summary>
+    internal Compilation CompileNext(string code)
+    {
+        var script = state is null ? CSharpScript.Create<object>(code, options) : state.Script.ContinueWith<object>(code, options);
+        return script.GetCompilation();
+    }
+
     /// <summary>The packages restored for this kernel's notebook so far.</summary>
     public IReadOnlyDictionary<string, RestoredPackage> RestoredPackages => nuget.Restored;
 

@@ -179,7 +179,7 @@ public class JupyterKernelTests
     static int I(JsonNode? node) => node!.GetValue<int>();
 
     [SkippableFact]
-    public async Task A_jupyter_client_gets_kernel_info_results_streams_errors_displays_counts_completeness_and_a_clean_shutdown()
+    public async Task A_jupyter_client_gets_kernel_info_results_streams_errors_displays_counts_completeness_completions_input_and_a_clean_shutdown()
     {
         var r = await Drive("protocol");
 
@@ -226,6 +226,19 @@ public class JupyterKernelTests
         var complete = r["is_complete"]!;
         Assert.Equal(["complete", "incomplete", "incomplete", "invalid", "complete"],
             new[] { "complete", "incomplete", "incomplete_string", "invalid", "magic" }.Select(k => S(complete[k]!["status"])));
+        // complete_request and inspect_request from the kernel's state; Console.ReadLine through input_request.
+        var completions = r["complete"]!;
+        Assert.Contains("numbers", completions["variable"]!["matches"]!.AsArray().Select(S));
+        Assert.Contains("Count", completions["member"]!["matches"]!.AsArray().Select(S));
+        Assert.Equal((8, 11), (I(completions["member"]!["cursor_start"]), I(completions["member"]!["cursor_end"])));
+        Assert.Contains("Sqrt", completions["static"]!["matches"]!.AsArray().Select(S));
+        Assert.Contains("Square", completions["method"]!["matches"]!.AsArray().Select(S));
+        Assert.True(r["inspect"]!["found"]!.GetValue<bool>());
+        Assert.Equal("Square(int)\n\nSquares a number.", S(r["inspect"]!["data"]!["text/plain"]));
+        Assert.False(r["input_request"]!["password"]!.GetValue<bool>());
+        Assert.Equal("ok", S(r["input"]!["reply"]!["status"]));
+        Assert.Equal("hello Ada\n", S(Iopub(r["input"]!).Single(m => m.Type == "stream").Content["text"]));
+
         Assert.Empty(r["comm_info"]!["comms"]!.AsObject());
         Assert.Empty(r["history"]!["history"]!.AsArray());
 

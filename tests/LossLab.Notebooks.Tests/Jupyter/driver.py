@@ -85,6 +85,18 @@ if mode == "protocol":
         msg_id = kc.is_complete(code)
         results["is_complete"][label] = shell_reply(msg_id)
 
+    # complete and inspect against the kernel's state; Console.ReadLine through input_request.
+    run("/// <summary>Squares a number.</summary>\nint Square(int x) => x * x;\nvar numbers = new List<int> { 1, 2 };")
+    results["complete"] = {}
+    for label, code in [("variable", "numb"), ("member", "numbers.Cou"), ("static", "Math.Sq"), ("method", "Squ")]:
+        results["complete"][label] = shell_reply(kc.complete(code, len(code)))
+    results["inspect"] = shell_reply(kc.inspect("Square(3)", 2))
+    msg_id = kc.execute('var name = Console.ReadLine(); Console.WriteLine($"hello {name}");', allow_stdin=True)
+    request = kc.get_stdin_msg(timeout=60)
+    results["input_request"] = request["content"]
+    kc.input("Ada")
+    results["input"] = {"reply": shell_reply(msg_id), "iopub": iopub_until_idle(msg_id)}
+
     msg_id = kc.comm_info()
     results["comm_info"] = shell_reply(msg_id)
     msg_id = kc.history()
