@@ -266,3 +266,89 @@ public class JupyterKernelTests
         Assert.False(r["alive_after_shutdown"]!.GetValue<bool>());
     }
 }
+
+/// <summary>A repository notebook executed by Jupyter's nbclient through LossLab's kernel at smoke scale gives the outputs
+/// of <c>losslab run --scale smoke</c>: the same output kinds per cell (stream chunks merged, as front ends show them),
+/// the same stream text with timings masked, and the same claim records. Opt-in (about 40 s): LOSSLAB_JUPYTER_NOTEBOOK=1.</summary>
+public class JupyterNotebookParityTests
+{
+    public const string OptInVariable = "LOSSLAB_JUPYTER_NOTEBOOK";
+
+    [SkippableFact]
+    public async Task A_notebook_run_by_nbclient_through_the_kernel_matches_losslab_run()
+    {
+        Skip.IfNot(Environment.GetEnvironmentVariable(OptInVariable) == "1", $"Opt-in: set {OptInVariable}=1 (runs a notebook twice, about 40 s).");
+        const string python = "/usr/bin/python3";
+        Skip.IfNot(File.Exists(python), "/usr/bin/python3 is missing.");
+        var root = RepositoryNotebooksTests.RepositoryRoot();
+        var source = Path.Combine(root, "notebooks", "metric-learning", "nb1.1-pair-similarity-losses.ipynb");
+        var scratch = NotebookHarness.Scratch();
+        var probe = await LosslabCommandTests.Losslab(scratch, "kernel", "list");
+        Assert.Equal(0, probe.Exit);
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import nbclient, nbformat, jupyter_client");
+        using (var check = System.Diagnostics.Process.Start(start)!)
+        {
+            await check.WaitForExitAsync();
+            Skip.If(check.ExitCode != 0, "python3-nbclient is not installed (apt-get install python3-nbclient python3-jupyter-client).");
+        }
+
+        var install = await LosslabCommandTests.Losslab(scratch, "kernel", "install", "--prefix", scratch, "--name", "ll-nb");
+        Assert.True(install.Exit == 0, install.Err);
+        var viaKernel = Path.Combine(scratch, "kernel.ipynb");
+        var driver = Path.Combine(root, "tests", "LossLab.Notebooks.Tests", "Jupyter", "driver.py");
+        var run = new ProcessStartInfo(python) { WorkingDirectory = scratch, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { driver, "ll-nb", Path.Combine(scratch, "share", "jupyter"), Path.Combine(scratch, "stderr.txt"), "notebook", source, viaKernel })
+            run.ArgumentList.Add(a);
+        using (var p = System.Diagnostics.Process.Start(run)!)
+        {
+            var output = p.StandardOutput.ReadToEndAsync();
+            var errors = p.StandardError.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            Assert.True(p.ExitCode == 0, await errors);
+            var result = JsonNode.Parse(await output)!;
+            Assert.True(result["error"] is null, result["error"]?.ToString());
+        }
+        var batch = await LosslabCommandTests.Losslab(scratch, "run", source, "--scale", "smoke", "--out", Path.Combine(scratch, "art"));
+        Assert.True(batch.Exit == 0, batch.Err);
+        var viaRun = Directory.GetFiles(Path.Combine(scratch, "art"), Path.GetFileName(source), SearchOption.AllDirectories)
+            .Single(p => !p.Contains(Path.DirectorySeparatorChar + "site" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+
+        Assert.Equal(Summary(viaRun), Summary(viaKernel));
+    }
+
+    /// <summary>Per code cell: output kinds with their MIME types (consecutive streams merged), stream text with numbers
+    /// before " s" masked, and the claim records' id, verdict and observed value.</summary>
+    static List<string> Summary(string path)
+    {
+        var nb = JsonNode.Parse(File.ReadAllText(path))!;
+        var lines = new List<string>();
+        foreach (var cell in nb["cells"]!.AsArray())
+        {
+            if (cell!["cell_type"]!.GetValue<string>() != "code") continue;
+            if (cell["metadata"]?["tags"] is JsonArray tags && tags.Any(t => t!.GetValue<string>() == "injected-parameters")) continue;
+            string? lastStream = null;
+            foreach (var o in cell["outputs"]!.AsArray())
+            {
+                var type = o!["output_type"]!.GetValue<string>();
+                if (type == "stream")
+                {
+                    var text = o["text"] is JsonArray parts ? string.Concat(parts.Select(x => x!.GetValue<string>())) : o["text"]!.GetValue<string>();
+                    text = System.Text.RegularExpressions.Regex.Replace(text, @"[0-9.]+ (m?s)\b", "# $1");
+                    var name = o["name"]!.GetValue<string>();
+                    if (lastStream == name) { lines[^1] += text; continue; }
+                    lastStream = name;
+                    lines.Add($"stream {name}: {text}");
+                    continue;
+                }
+                lastStream = null;
+                var mimes = o["data"] is JsonObject data ? string.Join(",", data.Select(d => d.Key).Order(StringComparer.Ordinal)) : "";
+                lines.Add($"{type} {mimes}");
+                if (o["metadata"]?["losslab"]?["claims"] is JsonArray claims)
+                    lines.AddRange(claims.Select(c => $"claim {c!["id"]} {c["verdict"]} {c["observed"]}"));
+            }
+        }
+        return lines;
+    }
+}

@@ -1,6 +1,7 @@
 """Drives LossLab's Jupyter kernel with Debian's jupyter_client and prints what it saw as one JSON object.
 
-usage: /usr/bin/python3 driver.py KERNEL_NAME DATA_DIR STDERR_FILE [interrupt]
+usage: /usr/bin/python3 driver.py KERNEL_NAME DATA_DIR STDERR_FILE [protocol|interrupt]
+       /usr/bin/python3 driver.py KERNEL_NAME DATA_DIR STDERR_FILE notebook NOTEBOOK OUT (nbclient, Scale "smoke")
 DATA_DIR is the Jupyter data directory holding kernels/KERNEL_NAME (it becomes JUPYTER_PATH). The checks only record;
 the xUnit tests (JupyterKernelTests) assert.
 """
@@ -18,6 +19,25 @@ from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from jupyter_client.session import Session  # noqa: E402
 
 results = {"specs": sorted(KernelSpecManager().find_kernel_specs())}
+
+if mode == "notebook":
+    import nbformat
+    from nbclient import NotebookClient
+    source, target = sys.argv[5], sys.argv[6]
+    nb = nbformat.read(source, as_version=4)
+    # papermill-style: a cell after the parameters cell sets the scale.
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", []))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell('Scale = "smoke";', metadata={"tags": ["injected-parameters"]}))
+    results["error"] = None
+    try:
+        with open(stderr_path, "w") as stderr:
+            NotebookClient(nb, kernel_name=name, timeout=600, startup_timeout=60, kernel_manager_kwargs={},
+                           resources={"metadata": {"path": os.path.dirname(os.path.abspath(source))}}).execute(stderr=stderr)
+    except Exception as e:  # the test reports it
+        results["error"] = (type(e).__name__ + ": " + str(e))[-3000:]
+    nbformat.write(nb, target)
+    print(json.dumps(results))
+    sys.exit(0)
 stderr = open(stderr_path, "w")
 km = KernelManager(kernel_name=name)
 km.start_kernel(stderr=stderr)
