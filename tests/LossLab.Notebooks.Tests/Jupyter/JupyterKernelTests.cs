@@ -183,6 +183,7 @@ public class JupyterKernelTests
     {
         var r = await Drive("protocol");
 
+        Assert.Equal("ping-losslab", S(r["heartbeat"]));   // the heartbeat socket echoes
         var info = r["kernel_info"]!;
         Assert.Equal("5.3", S(info["protocol_version"]));
         Assert.Equal("losslab", S(info["implementation"]));

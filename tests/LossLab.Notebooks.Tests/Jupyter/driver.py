@@ -72,6 +72,14 @@ def shell_reply(msg_id):
 
 
 if mode == "protocol":
+    # The heartbeat: a REQ socket of our own sends a ping to the hb port; the kernel's REP socket echoes it.
+    import zmq
+    ping = zmq.Context.instance().socket(zmq.REQ)
+    ping.linger = 0
+    ping.connect("tcp://%s:%d" % (km.ip, km.hb_port))
+    ping.send(b"ping-losslab")
+    results["heartbeat"] = ping.recv().decode() if ping.poll(30000) else None
+    ping.close()
     info = kc.kernel_info(reply=True, timeout=30)["content"]
     results["kernel_info"] = info
 
