@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LossLab.Notebooks.Documents;
+using LossLab.Notebooks.Execution;
 using static LossLab.Notebooks.Tests.Cli.LosslabCommandTests;
 using static LossLab.Notebooks.Tests.NotebookHarness;
 
@@ -119,6 +120,11 @@ public class FailureSemanticsTests
         Assert.Equal("failed", Status(spun));
         Assert.Equal("KeyboardInterrupt", spun.Outputs[^1]["ename"]!.GetValue<string>());
         Assert.Contains($"interrupted by {name}", Text(spun.Outputs[^1]));
+        // Papermill's marker cells: one at the top naming the cell, one just before it.
+        Assert.True(b.Cells[0].HasTag(ExecutionRecord.ErrorMarkerTag));
+        Assert.Contains("An Exception was encountered at '<a href=\"#papermill-error-cell\">In [2]</a>'.", b.Cells[0].Source);
+        Assert.True(b.Cells[b.Cells.IndexOf(spun) - 1].HasTag(ExecutionRecord.ErrorMarkerTag));
+        Assert.Equal(2, b.Cells.Count(c => c.HasTag(ExecutionRecord.ErrorMarkerTag)));
         Assert.True(NotebookException(b));
         Assert.NotNull(b.Metadata["papermill"]!["end_time"]);
         Assert.Empty(CodeCell(b, 2).Outputs);
