@@ -41,6 +41,15 @@ public static class BatchRunner
             // A notebook's own process: SIGINT is its parent's to handle; the process ends when its notebook is recorded,
             // even if a cell left a foreground thread (or a timed-out cell) running.
             using var ignore = Interruption.IgnoreSigint();
+            using var orphan = Interruption.WatchParent(() =>
+            {
+                // The run that started this process is gone (killed with SIGKILL, say): record the cell in flight as
+                // failed and stop, instead of running on unseen.
+                var output = settings.OutputFor(settings.Notebooks[0]);
+                try { ChildCrash.MarkCellInFlight(output, "the losslab run that started this notebook's process ended; the notebook was stopped"); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                Environment.Exit(137);
+            });
             var reporter0 = RunReporter.Create(settings);
             var own = await RunHereAsync(settings, reporter0, cancellationToken);
             int code = own.All(o => o.Succeeded) ? 0 : 1;
@@ -157,6 +166,7 @@ public static class BatchRunner
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_GCgen0size"))) start.Environment["DOTNET_GCgen0size"] = "0x10000000";
         // The split under --jobs: each notebook process's torch uses its share of the cores (LOSSLAB_THREADS, which the
         // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
+        start.Environment[Interruption.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (settings.Jobs > 1) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // --memory-limit: the managed heap is bounded by the runtime (an allocation past it throws OutOfMemoryException in
         // the cell, which the notebook records), and the process's resident memory, native included, by a watchdog here.

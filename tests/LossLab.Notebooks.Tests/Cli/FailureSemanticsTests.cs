@@ -253,8 +253,8 @@ public class FailureSemanticsTests
         using (var run = Start(root, "run", "nbs"))
         {
             int child = await WaitForPid(Path.Combine(root, "nbs"));
-            Signal(run.Id, "KILL");
-            Signal(child, "KILL");
+            // Both at once, the notebook's process first: neither can record anything after the other died.
+            Process.Start("kill", ["-s", "KILL", child.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
             await run.WaitForExitAsync();
             Assert.Equal(137, run.ExitCode);
         }
@@ -271,5 +271,32 @@ public class FailureSemanticsTests
         Assert.Equal("before", Text(CodeCell(rerun, 0).Outputs[0]));
         Assert.Equal("after", Text(CodeCell(rerun, 2).Outputs[0]));
         Assert.False(NotebookException(rerun));
+    }
+
+    [Fact]
+    public async Task After_kill_9_of_the_run_its_notebook_process_records_the_cell_in_flight_and_stops()
+    {
+        var root = Project(("nbs/nb.ipynb", Notebook(Code(Before), Code(SpinForever), Code("Console.Write(\"never\");"))));
+
+        int child;
+        using (var run = Start(root, "run", "nbs"))
+        {
+            child = await WaitForPid(Path.Combine(root, "nbs"));
+            Signal(run.Id, "KILL");
+            await run.WaitForExitAsync();
+            Assert.Equal(137, run.ExitCode);
+        }
+        for (int i = 0; i < 100 && Alive(child); i++) await Task.Delay(100);
+
+        Assert.False(Alive(child), "the notebook's process outlived the run that started it");
+        var partial = Executed(root, "nbs", "nb.ipynb");
+        Assert.Equal("before", Text(CodeCell(partial, 0).Outputs[0]));
+        Assert.Equal("completed", Status(CodeCell(partial, 0)));
+        var spun = CodeCell(partial, 1);
+        Assert.Equal("failed", Status(spun));
+        Assert.Contains("the losslab run that started this notebook's process ended", Text(spun.Outputs[^1]));
+        Assert.True(NotebookException(partial));
+        Assert.True(partial.Cells[0].HasTag(ExecutionRecord.ErrorMarkerTag));
+        Assert.Empty(CodeCell(partial, 2).Outputs);
     }
 }
