@@ -61,8 +61,14 @@ public static class BatchRunner
         using var interruption = Interruption.Listen();
         var reporter = RunReporter.Create(settings);
         var outcomes = await reporter.RunAsync(() => settings.InProcess
-            ? RunHereAsync(settings, reporter, cancellationToken)
+            ? RunHereAsync(settings, reporter, cancellationToken, interruption)
             : RunChildrenAsync(settings, reporter, interruption, cancellationToken));
+        return Finish(settings, reporter, outcomes, interruption);
+    }
+
+    /// <summary>The end of a run: summary, the failures, the site, and the exit code (130/143 after a signal).</summary>
+    static int Finish(RunSettings settings, RunReporter reporter, IReadOnlyList<NotebookOutcome> outcomes, Interruption interruption)
+    {
         reporter.Summary(outcomes);
         foreach (var o in outcomes.Where(o => !o.Succeeded))
             Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
@@ -79,14 +85,49 @@ public static class BatchRunner
         return outcomes.All(o => o.Succeeded) ? 0 : 1;
     }
 
-    static async Task<IReadOnlyList<NotebookOutcome>> RunHereAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken)
+    /// <summary>The batch in this process. A signal cannot stop a running cell here (a thread cannot be aborted), so the
+    /// first SIGINT/SIGTERM marks the cell in flight as interrupted in its autosaved notebook, records the notebooks not
+    /// started, writes the summary and the site for what finished, and exits 130/143.</summary>
+    static async Task<IReadOnlyList<NotebookOutcome>> RunHereAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken, Interruption? interruption = null)
     {
         var outcomes = new List<NotebookOutcome>();
         int count = settings.Notebooks.Count;
+        var current = -1;
+        var started = Stopwatch.StartNew();
+        var directory = Environment.CurrentDirectory;
+        using var onSignal = interruption?.Token.Register(() =>
+        {
+            // The running cell has its notebook's folder as working directory and its own stdout/stderr capture.
+            Environment.CurrentDirectory = directory;
+            Console.SetOut(new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true });
+            Console.SetError(new StreamWriter(Console.OpenStandardError()) { AutoFlush = true });
+            List<NotebookOutcome> final;
+            lock (outcomes)
+            {
+                final = [.. outcomes];
+                int at = current;
+                if (at >= 0 && at < count && final.Count == at)
+                {
+                    var notebook = settings.Notebooks[at];
+                    var output = settings.OutputFor(notebook);
+                    var ended = $"interrupted by {interruption.SignalName}: the run was stopped while this cell ran";
+                    var cell = ChildCrash.MarkCellInFlight(output, ended, "KeyboardInterrupt");
+                    var (ran, code) = CountCells(output);
+                    final.Add(new NotebookOutcome(notebook, File.Exists(output) ? output : null, false, ran, code, started.Elapsed, cell is null ? ended : $"{cell}: {ended}"));
+                }
+                for (int k = final.Count; k < count; k++)
+                    final.Add(new NotebookOutcome(settings.Notebooks[k], null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started"));
+            }
+            int exit = Finish(settings, reporter, final, interruption);
+            Console.Out.Flush();
+            Console.Error.Flush();
+            Environment.Exit(exit);
+        });
         for (int i = 0; i < count; i++)
         {
             var notebook = settings.Notebooks[i];
             int index = i + 1;
+            lock (outcomes) { current = i; started.Restart(); }
             reporter.NotebookStarted(index, count, notebook);
             var stopwatch = Stopwatch.StartNew();
             NotebookOutcome outcome;
@@ -112,7 +153,7 @@ public static class BatchRunner
                 outcome = new NotebookOutcome(notebook, null, false, 0, 0, stopwatch.Elapsed, e.Message);
             }
             reporter.NotebookFinished(index, count, outcome);
-            outcomes.Add(outcome);
+            lock (outcomes) outcomes.Add(outcome);
         }
         return outcomes;
     }

@@ -94,16 +94,18 @@ public class FailureSemanticsTests
     static void Signal(int pid, string name) => Process.Start("kill", ["-s", name, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     [Theory]
-    [InlineData("INT", 130, "SIGINT")]
-    [InlineData("TERM", 143, "SIGTERM")]
-    public async Task A_first_signal_stops_the_cell_in_flight_marks_it_interrupted_and_writes_summary_and_site_for_what_finished(string signal, int code, string name)
+    [InlineData("INT", 130, "SIGINT", false)]
+    [InlineData("TERM", 143, "SIGTERM", false)]
+    [InlineData("INT", 130, "SIGINT", true)]
+    [InlineData("TERM", 143, "SIGTERM", true)]
+    public async Task A_first_signal_stops_the_cell_in_flight_marks_it_interrupted_and_writes_summary_and_site_for_what_finished(string signal, int code, string name, bool inProcess)
     {
         var root = Project(
             ("nbs/a-first.ipynb", Notebook(Code("Console.Write(\"a\");"))),
             ("nbs/b-spins.ipynb", Notebook(Code(Before), Code(SpinForever), Code("Console.Write(\"never\");"))),
             ("nbs/c-last.ipynb", Notebook(Code("Console.Write(\"c\");"))));
 
-        using var run = Start(root, "run", "nbs");
+        using var run = inProcess ? Start(root, "run", "nbs", "--in-process") : Start(root, "run", "nbs");
         var stdout = run.StandardOutput.ReadToEndAsync();
         var stderr = run.StandardError.ReadToEndAsync();
         int child = await WaitForPid(Path.Combine(root, "nbs"));
