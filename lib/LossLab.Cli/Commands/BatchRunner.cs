@@ -123,6 +123,7 @@ public static class BatchRunner
             Console.Error.Flush();
             Environment.Exit(exit);
         });
+        var echo = settings.LogOutput ? LiveEcho(settings.ProgressProtocol) : null;
         for (int i = 0; i < count; i++)
         {
             var notebook = settings.Notebooks[i];
@@ -141,6 +142,7 @@ public static class BatchRunner
                     Scale = settings.Scale,
                     AllowErrors = settings.AllowErrors,
                     StreamLimit = settings.StreamLimit,
+                    OnStream = echo,
                     ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
                     Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
                 };
@@ -190,6 +192,22 @@ public static class BatchRunner
         return [.. Enumerable.Range(0, count).Select(i => results[i])];
     }
 
+    /// <summary>The <c>--log-output</c> echo of stream text. It writes to the console streams as they are before any cell
+    /// runs (a running cell's Console is its capture): straight to stderr, or in a notebook's own process as
+    /// <c>@@log STREAM "JSON TEXT"</c> lines on stdout for the parent to echo.</summary>
+    static Action<string, string> LiveEcho(bool toParent)
+    {
+        if (toParent)
+        {
+            var stdout = Console.Out;
+            return (stream, text) => stdout.WriteLine($"@@log {stream} {System.Text.Json.JsonSerializer.Serialize(text)}");
+        }
+        var stderr = Console.Error;
+        return (_, text) => { stderr.Write(text); stderr.Flush(); };
+    }
+
+    static readonly object EchoGate = new();
+
     static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, Interruption interruption, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -233,6 +251,20 @@ public static class BatchRunner
         }, cancellationToken);
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
+            if (line.StartsWith("@@log ", StringComparison.Ordinal))
+            {
+                int space = line.IndexOf(' ', "@@log ".Length);
+                if (space > 0)
+                {
+                    try
+                    {
+                        var text = System.Text.Json.JsonSerializer.Deserialize<string>(line.AsSpan(space + 1));
+                        lock (EchoGate) { Console.Error.Write(text); Console.Error.Flush(); }
+                    }
+                    catch (System.Text.Json.JsonException) { }
+                }
+                continue;
+            }
             var parts = line.Split(' ');
             if (parts.Length == 3 && parts[0] == "@@progress" && int.TryParse(parts[1], out var cell) && int.TryParse(parts[2], out var cells))
                 onCell(cell, cells, stopwatch.Elapsed);

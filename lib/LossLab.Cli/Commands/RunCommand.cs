@@ -61,11 +61,12 @@ public static class RunCommand
         var timeout = new Option<double?>("--execution-timeout") { Description = "Seconds each cell may run.", HelpName = "S" };
         var outputLimit = new Option<string?>("--output-limit") { Description = "Characters a cell's stream output keeps in the notebook (default 4M); past it the head and tail are kept with a note and the whole stream goes to a side file beside the executed notebook.", HelpName = "SIZE" };
         var memoryLimit = new Option<string?>("--memory-limit") { Description = "Memory each notebook's process may use, e.g. 2G (default: no limit); a notebook past it fails, the rest run.", HelpName = "SIZE" };
+        var logOutput = new Option<bool>("--log-output") { Description = "Echo the cells' stdout and stderr live to the terminal (stderr) as they run; the notebooks record them as usual." };
         var outputFile = new Option<string?>("--output-file") { Hidden = true };
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -125,6 +126,7 @@ public static class RunCommand
                 InProcess = parse.GetValue(inProcess),
                 StreamLimit = streamLimit,
                 MemoryLimit = memory,
+                LogOutput = parse.GetValue(logOutput),
             };
             return await BatchRunner.RunAsync(settings, cancellationToken);
         });

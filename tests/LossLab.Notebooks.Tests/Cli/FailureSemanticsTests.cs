@@ -301,4 +301,36 @@ public class FailureSemanticsTests
         Assert.True(partial.Cells[0].HasTag(ExecutionRecord.ErrorMarkerTag));
         Assert.Empty(CodeCell(partial, 2).Outputs);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Log_output_echoes_a_cells_streams_live_and_the_notebook_still_records_them(bool inProcess)
+    {
+        // The cell prints, then waits until the test has seen that text on losslab's stderr: only a live echo lets it finish.
+        const string waits = "Console.WriteLine(\"first line é\");\nConsole.Error.WriteLine(\"to stderr\");\n" +
+                             "for (int i = 0; i < 600 && !System.IO.File.Exists(\"go\"); i++) System.Threading.Thread.Sleep(100);\n" +
+                             "Console.Write(System.IO.File.Exists(\"go\") ? \"second\" : \"no echo seen\");";
+        var root = Project(("nbs/nb.ipynb", Notebook(Code(waits))));
+
+        using var run = inProcess ? Start(root, "run", "nbs", "--log-output", "--in-process") : Start(root, "run", "nbs", "--log-output");
+        var stdout = run.StandardOutput.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        while (await run.StandardError.ReadLineAsync() is { } line)
+        {
+            seen.AppendLine(line);
+            if (line.Contains("to stderr", StringComparison.Ordinal)) break;
+        }
+        File.WriteAllText(Path.Combine(root, "nbs", "go"), "");
+        seen.Append(await run.StandardError.ReadToEndAsync());
+        await run.WaitForExitAsync();
+
+        Assert.True(run.ExitCode == 0, seen + await stdout);
+        Assert.Contains("first line é\n", seen.ToString());
+        Assert.Contains("second", seen.ToString());
+        var cell = CodeCell(Executed(root, "nbs", "nb.ipynb"), 0);
+        Assert.Equal("first line é\n", Text(cell.Outputs[0]));
+        Assert.Equal("to stderr\n", Text(cell.Outputs[1]));
+        Assert.Equal("second", Text(cell.Outputs[2]));
+    }
 }
