@@ -118,11 +118,15 @@ public class LosslabCommandTests
         var b = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "b-fine.ipynb"));
         Assert.Equal("smoke:world", Text(b.Cells[^1].Outputs[0]));
         var a = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "a-exits.ipynb"));
-        Assert.Equal("before", Text(a.Cells[0].Outputs[0]));
-        var exited = a.Cells[1];
+        var code = a.Cells.Where(c => c.IsCode).ToList();
+        Assert.Equal("before", Text(code[0].Outputs[0]));
+        var exited = code[1];
         Assert.Equal("failed", exited.Metadata["papermill"]!["status"]!.GetValue<string>());
         Assert.Contains("exit code 3", Text(exited.Outputs[^1]));
-        Assert.Empty(a.Cells[2].Outputs);
+        Assert.Empty(code[2].Outputs);
+        // Papermill's marker cells: at the top, and just before the cell in flight.
+        Assert.True(a.Cells[0].HasTag(LossLab.Notebooks.Execution.ExecutionRecord.ErrorMarkerTag));
+        Assert.True(a.Cells[a.Cells.IndexOf(exited) - 1].HasTag(LossLab.Notebooks.Execution.ExecutionRecord.ErrorMarkerTag));
         Assert.True(a.Metadata["papermill"]!["exception"]!.GetValue<bool>());
         Assert.Contains($"losslab: FAILED nbs/a-exits.ipynb: cell 2 (In [2]), id {exited.Id}: the notebook's process ended with exit code 3", stderr);
     }
