@@ -59,10 +59,14 @@ public static class BatchRunner
             Environment.Exit(code);
         }
         using var interruption = Interruption.Listen();
+        OutputSink? sink;
+        try { sink = OutputSink.For(settings); }
+        catch (IOException e) { Console.Error.WriteLine($"losslab: {e.Message} Nothing was run."); return 2; }
+        using var sinkScope = sink;
         var reporter = RunReporter.Create(settings);
         var outcomes = await reporter.RunAsync(() => settings.InProcess
-            ? RunHereAsync(settings, reporter, cancellationToken, interruption)
-            : RunChildrenAsync(settings, reporter, interruption, cancellationToken));
+            ? RunHereAsync(settings, reporter, cancellationToken, interruption, sink)
+            : RunChildrenAsync(settings, reporter, interruption, sink, cancellationToken));
         return Finish(settings, reporter, outcomes, interruption);
     }
 
@@ -88,7 +92,8 @@ public static class BatchRunner
     /// <summary>The batch in this process. A signal cannot stop a running cell here (a thread cannot be aborted), so the
     /// first SIGINT/SIGTERM marks the cell in flight as interrupted in its autosaved notebook, records the notebooks not
     /// started, writes the summary and the site for what finished, and exits 130/143.</summary>
-    static async Task<IReadOnlyList<NotebookOutcome>> RunHereAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken, Interruption? interruption = null)
+    static async Task<IReadOnlyList<NotebookOutcome>> RunHereAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken,
+        Interruption? interruption = null, OutputSink? sink = null)
     {
         var outcomes = new List<NotebookOutcome>();
         int count = settings.Notebooks.Count;
@@ -123,7 +128,8 @@ public static class BatchRunner
             Console.Error.Flush();
             Environment.Exit(exit);
         });
-        var echo = settings.LogOutput ? LiveEcho(settings.ProgressProtocol) : null;
+        // A notebook's own process forwards its stream text to the parent's sink; a run in this process writes to its own.
+        Action<string, string>? echo = settings.ProgressProtocol ? (settings.LogOutput ? ToParent() : null) : (sink is null ? null : sink.Write);
         for (int i = 0; i < count; i++)
         {
             var notebook = settings.Notebooks[i];
@@ -160,7 +166,7 @@ public static class BatchRunner
         return outcomes;
     }
 
-    static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, Interruption interruption, CancellationToken cancellationToken)
+    static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, Interruption interruption, OutputSink? sink, CancellationToken cancellationToken)
     {
         int count = settings.Notebooks.Count;
         var threads = Math.Max(1, Environment.ProcessorCount / settings.Jobs);
@@ -182,7 +188,7 @@ public static class BatchRunner
                     return;
                 }
                 reporter.NotebookStarted(i + 1, count, notebook);
-                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), interruption, cancellationToken);
+                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), interruption, sink, cancellationToken);
                 reporter.NotebookFinished(i + 1, count, outcome);
                 results[i] = outcome;
             }
@@ -192,23 +198,16 @@ public static class BatchRunner
         return [.. Enumerable.Range(0, count).Select(i => results[i])];
     }
 
-    /// <summary>The <c>--log-output</c> echo of stream text. It writes to the console streams as they are before any cell
-    /// runs (a running cell's Console is its capture): straight to stderr, or in a notebook's own process as
-    /// <c>@@log STREAM "JSON TEXT"</c> lines on stdout for the parent to echo.</summary>
-    static Action<string, string> LiveEcho(bool toParent)
+    /// <summary>In a notebook's own process: stream text as <c>@@log STREAM "JSON TEXT"</c> lines on stdout (as it is before
+    /// any cell runs; a running cell's Console is its capture), for the parent's sink.</summary>
+    static Action<string, string> ToParent()
     {
-        if (toParent)
-        {
-            var stdout = Console.Out;
-            return (stream, text) => stdout.WriteLine($"@@log {stream} {System.Text.Json.JsonSerializer.Serialize(text)}");
-        }
-        var stderr = Console.Error;
-        return (_, text) => { stderr.Write(text); stderr.Flush(); };
+        var stdout = Console.Out;
+        return (stream, text) => stdout.WriteLine($"@@log {stream} {System.Text.Json.JsonSerializer.Serialize(text)}");
     }
 
-    static readonly object EchoGate = new();
-
-    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, Interruption interruption, CancellationToken cancellationToken)
+    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, Interruption interruption,
+        OutputSink? sink, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -254,12 +253,12 @@ public static class BatchRunner
             if (line.StartsWith("@@log ", StringComparison.Ordinal))
             {
                 int space = line.IndexOf(' ', "@@log ".Length);
-                if (space > 0)
+                if (space > 0 && sink is not null)
                 {
                     try
                     {
-                        var text = System.Text.Json.JsonSerializer.Deserialize<string>(line.AsSpan(space + 1));
-                        lock (EchoGate) { Console.Error.Write(text); Console.Error.Flush(); }
+                        if (System.Text.Json.JsonSerializer.Deserialize<string>(line.AsSpan(space + 1)) is { } text)
+                            sink.Write(line["@@log ".Length..space], text);
                     }
                     catch (System.Text.Json.JsonException) { }
                 }

@@ -251,4 +251,42 @@ public class LosslabCommandTests
         Assert.True(exit == 0, stderr);
         Assert.Equal("paper:world", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "g.ipynb")).Cells[^1].Outputs[0]));
     }
+
+    [Fact]
+    public async Task Base64_yaml_parameters_come_after_inline_yaml_and_before_p_and_bad_base64_is_refused()
+    {
+        var root = Project(("nbs/greet.ipynb", Greeter));
+        string B64(string yaml) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(yaml));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "-y", "Name: from-y", "-b", B64("Name: from-b\nScale: smoke"));
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("smoke:from-b", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "greet.ipynb")).Cells[^1].Outputs[0]));
+
+        (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "-b", B64("Name: from-b"), "-p", "Name", "from-p", "--scale", "smoke");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("smoke:from-p", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "greet.ipynb")).Cells[^1].Outputs[0]));
+
+        (exit, _, stderr) = await Losslab(root, "run", "nbs", "-b", "not base64!");
+        Assert.Equal(2, exit);
+        Assert.Contains("losslab: -b not base64!: not base64-encoded UTF-8 YAML", stderr);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stdout_and_stderr_files_receive_the_cells_streams_of_every_notebook(bool inProcess)
+    {
+        var root = Project(
+            ("nbs/a.ipynb", Notebook(Code("Console.WriteLine(\"a out é\");\nConsole.Error.WriteLine(\"a err\");"))),
+            ("nbs/b.ipynb", Notebook(Code("Console.Write(\"b out\");"))));
+        string[] args = ["run", "nbs", "--stdout-file", "logs/out.txt", "--stderr-file", "logs/err.txt"];
+
+        var (exit, stdout, stderr) = await Losslab(root, inProcess ? [.. args, "--in-process"] : args);
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("a out é\nb out", File.ReadAllText(Path.Combine(root, "logs", "out.txt")));
+        Assert.Equal("a err\n", File.ReadAllText(Path.Combine(root, "logs", "err.txt")));
+        Assert.DoesNotContain("a out", stderr);   // without --log-output nothing is echoed
+        Assert.Equal("a out é\n", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "a.ipynb")).Cells[0].Outputs[0]));
+    }
 }
