@@ -76,7 +76,7 @@ public static class BatchRunner
         reporter.Summary(outcomes);
         foreach (var o in outcomes.Where(o => !o.Succeeded))
             Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
-        if (settings.OutputFile is null && !settings.ProgressProtocol && Directory.Exists(settings.OutDir))
+        if (settings.OutputFile is null && !settings.ProgressProtocol && !settings.PrepareOnly && Directory.Exists(settings.OutDir))
         {
             try { RenderCommand.Report(RenderCommand.Render(settings.OutDir)); }
             catch (InvalidDataException e) { Console.Error.WriteLine($"losslab: the site was not rendered: {e.Message}"); }
@@ -149,6 +149,7 @@ public static class BatchRunner
                     AllowErrors = settings.AllowErrors,
                     StreamLimit = settings.StreamLimit,
                     OnStream = echo,
+                    PrepareOnly = settings.PrepareOnly,
                     ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
                     Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
                 };

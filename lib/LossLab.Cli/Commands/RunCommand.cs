@@ -65,11 +65,12 @@ public static class RunCommand
         var stdoutFile = new Option<string?>("--stdout-file") { Description = "Write the cells' stdout text to FILE as it is written (every notebook of the run, in order of arrival).", HelpName = "FILE" };
         var stderrFile = new Option<string?>("--stderr-file") { Description = "Write the cells' stderr text to FILE as it is written.", HelpName = "FILE" };
         var base64 = new Option<string[]>("--parameters-base64", "-b") { Description = "Base64-encoded YAML of parameters (repeatable; after -y, before -p).", HelpName = "B64" };
+        var prepareOnly = new Option<bool>("--prepare-only") { Description = "Inject the parameters and write the notebooks under --out without running any cell." };
         var outputFile = new Option<string?>("--output-file") { Hidden = true };
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -140,6 +141,7 @@ public static class RunCommand
                 StreamLimit = streamLimit,
                 MemoryLimit = memory,
                 LogOutput = parse.GetValue(logOutput),
+                PrepareOnly = parse.GetValue(prepareOnly),
                 StdoutFile = parse.GetValue(stdoutFile),
                 StderrFile = parse.GetValue(stderrFile),
             };

@@ -289,4 +289,23 @@ public class LosslabCommandTests
         Assert.DoesNotContain("a out", stderr);   // without --log-output nothing is echoed
         Assert.Equal("a out é\n", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "a.ipynb")).Cells[0].Outputs[0]));
     }
+
+    [Fact]
+    public async Task Prepare_only_injects_the_parameters_and_runs_nothing()
+    {
+        var root = Project(("nbs/greet.ipynb", Notebook(Code("string Scale = \"default\";\nstring Name = \"world\";", "parameters"),
+            Code("System.IO.File.WriteAllText(\"ran\", \"\");\nConsole.Write(Name);"))));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "--prepare-only", "-p", "Name", "prepared");
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.False(File.Exists(Path.Combine(root, "nbs", "ran")));
+        var nb = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "greet.ipynb"));
+        var injected = Assert.Single(nb.Cells, c => c.HasTag(LossLab.Notebooks.Execution.ParameterInjector.InjectedTag));
+        Assert.Contains("Name = \"prepared\"", injected.Source);
+        Assert.All(nb.Cells.Where(c => c.IsCode), c => Assert.Empty(c.Outputs));
+        Assert.All(nb.Cells.Where(c => c.IsCode), c => Assert.Null(c.ExecutionCount));
+        Assert.Equal("prepared", nb.Metadata["papermill"]!["parameters"]!["Name"]!.GetValue<string>());
+        Assert.False(Directory.Exists(Path.Combine(root, "artifacts", "site")));
+    }
 }
