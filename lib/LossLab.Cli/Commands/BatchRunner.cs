@@ -121,7 +121,7 @@ public static class BatchRunner
                     final.Add(new NotebookOutcome(notebook, File.Exists(output) ? output : null, false, ran, code, started.Elapsed, cell is null ? ended : $"{cell}: {ended}"));
                 }
                 for (int k = final.Count; k < count; k++)
-                    final.Add(new NotebookOutcome(settings.Notebooks[k], null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started"));
+                    final.Add(NotStarted(settings.Notebooks[k], interruption));
             }
             int exit = Finish(settings, reporter, final, interruption);
             Console.Out.Flush();
@@ -178,14 +178,14 @@ public static class BatchRunner
             try { await gate.WaitAsync(interruption.Token); }
             catch (OperationCanceledException)
             {
-                results[i] = new NotebookOutcome(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
+                results[i] = NotStarted(notebook, interruption);
                 return;
             }
             try
             {
                 if (interruption.Token.IsCancellationRequested)
                 {
-                    results[i] = new NotebookOutcome(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
+                    results[i] = NotStarted(notebook, interruption);
                     return;
                 }
                 reporter.NotebookStarted(i + 1, count, notebook);
@@ -198,6 +198,10 @@ public static class BatchRunner
         await Task.WhenAll(tasks);
         return [.. Enumerable.Range(0, count).Select(i => results[i])];
     }
+
+    /// <summary>A notebook the run did not start because a signal stopped it first.</summary>
+    static NotebookOutcome NotStarted(string notebook, Interruption interruption) =>
+        new(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
 
     /// <summary>In a notebook's own process: stream text as <c>@@log STREAM "JSON TEXT"</c> lines on stdout (as it is before
     /// any cell runs; a running cell's Console is its capture), for the parent's sink.</summary>

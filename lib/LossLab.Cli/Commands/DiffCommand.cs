@@ -40,11 +40,7 @@ public static class DiffCommand
         if (!Directory.Exists(path)) throw new FileNotFoundException($"{path}: no such scoreboard file or run folder.");
         var file = Path.Combine(path, "scoreboard.json");
         if (File.Exists(file)) return Scoreboard.Load(file);
-        var executed = Directory.Exists(Path.Combine(path, "notebooks")) ? Path.Combine(path, "notebooks") : path;
-        var notebooks = Directory.EnumerateFiles(executed, "*.ipynb", SearchOption.AllDirectories)
-            .Where(p => !p.Split(Path.DirectorySeparatorChar).Contains("site") && !p.EndsWith(".source.ipynb", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(p => SiteNotebook.Load(p, Path.GetRelativePath(executed, p))).ToList();
+        var notebooks = SiteRenderer.LoadExecuted(RenderCommand.ExecutedFolder(path), Path.Combine(path, "site"));
         if (notebooks.Count == 0) throw new InvalidDataException($"{path}: neither a scoreboard.json nor executed notebooks in this folder.");
         return Scoreboard.From(notebooks);
     }

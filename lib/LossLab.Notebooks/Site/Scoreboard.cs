@@ -47,14 +47,19 @@ public sealed class Scoreboard
     /// <summary>The dated copy's file name: <c>yyyyMMddTHHmmssZ.json</c>.</summary>
     public string DatedName => Ended.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + ".json";
 
-    /// <summary>The scoreboard of executed notebooks.</summary>
+    /// <summary>The scoreboard of executed notebooks. Without <paramref name="commit"/>, the commit is the one the notebooks
+    /// record in their provenance (<c>metadata.losslab.commit</c>), and so is the CPU model added to <paramref name="machine"/>.</summary>
     public static Scoreboard From(IReadOnlyList<SiteNotebook> notebooks, string? commit = null, IReadOnlyDictionary<string, string>? machine = null)
     {
         ArgumentNullException.ThrowIfNull(notebooks);
         var entries = new List<ScoreboardEntry>();
+        var described = new Dictionary<string, string>(machine ?? new Dictionary<string, string>());
         DateTimeOffset? ended = null;
         foreach (var nb in notebooks)
         {
+            var provenance = nb.Json["metadata"]?["losslab"];
+            if (commit is null && provenance?["commit"] is JsonValue cv && cv.TryGetValue<string>(out var built) && built != "unknown") commit = built;
+            if (!described.ContainsKey("cpu") && provenance?["runtime"]?["cpu"] is JsonValue cpu && cpu.TryGetValue<string>(out var model)) described["cpu"] = model;
             var pm = nb.Json["metadata"]?["papermill"];
             double? duration = pm?["duration"] is JsonValue d && d.TryGetValue<double>(out var dv) ? dv : null;
             if (pm?["end_time"] is JsonValue e && e.TryGetValue<string>(out var end)
@@ -67,45 +72,17 @@ public sealed class Scoreboard
                     Threshold = c.TestThreshold, Duration = duration,
                 });
         }
-        return new Scoreboard { Ended = ended ?? DateTimeOffset.UtcNow, Commit = commit, Machine = machine ?? new Dictionary<string, string>(), Entries = entries };
+        return new Scoreboard { Ended = ended ?? DateTimeOffset.UtcNow, Commit = commit, Machine = described, Entries = entries };
     }
 
-    /// <summary>This machine: host name, logical cores, operating system and (on Linux) the CPU model.</summary>
-    public static IReadOnlyDictionary<string, string> ThisMachine()
+    /// <summary>This machine: host name, logical cores and operating system (the CPU model comes from the notebooks' own
+    /// provenance, <c>metadata.losslab.runtime.cpu</c>).</summary>
+    public static IReadOnlyDictionary<string, string> ThisMachine() => new Dictionary<string, string>
     {
-        var machine = new Dictionary<string, string>
-        {
-            ["host"] = Environment.MachineName,
-            ["cores"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
-            ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-        };
-        try
-        {
-            if (File.Exists("/proc/cpuinfo"))
-                foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                    if (line.StartsWith("model name", StringComparison.Ordinal)) { machine["cpu"] = line[(line.IndexOf(':') + 1)..].Trim(); break; }
-        }
-        catch (IOException) { }
-        return machine;
-    }
-
-    /// <summary>The commit checked out at <paramref name="folder"/>, or null when it is not a git checkout (or git is absent).</summary>
-    public static string? CommitAt(string folder)
-    {
-        try
-        {
-            var start = new System.Diagnostics.ProcessStartInfo("git", ["rev-parse", "HEAD"])
-            {
-                WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
-            using var git = System.Diagnostics.Process.Start(start);
-            if (git is null) return null;
-            var head = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 && head.Length == 40 ? head : null;
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException) { return null; }
-    }
+        ["host"] = Environment.MachineName,
+        ["cores"] = Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+        ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+    };
 
     /// <summary>The scoreboard as JSON.</summary>
     public string ToJson()

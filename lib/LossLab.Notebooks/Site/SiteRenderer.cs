@@ -31,11 +31,7 @@ public static class SiteRenderer
         siteDirectory = Path.GetFullPath(siteDirectory);
         if (!Directory.Exists(executedRoot))
             throw new DirectoryNotFoundException($"No executed notebooks folder at {executedRoot}.");
-        var notebooks = Directory.EnumerateFiles(executedRoot, "*.ipynb", SearchOption.AllDirectories)
-            .Where(p => !IsInside(p, siteDirectory) && !p.EndsWith(".source.ipynb", StringComparison.Ordinal))
-            .Select(p => SiteNotebook.Load(p, Path.GetRelativePath(executedRoot, p)))
-            .ToList();
-        notebooks = SiteLayout.Clusters(notebooks).SelectMany(g => g).ToList();
+        var notebooks = SiteLayout.Clusters(LoadExecuted(executedRoot, siteDirectory)).SelectMany(g => g).ToList();
 
         Directory.CreateDirectory(siteDirectory);
         SiteAssets.WriteAll(siteDirectory);
@@ -60,7 +56,7 @@ public static class SiteRenderer
         }
         // The run's scoreboard beside the site (and a dated copy); the index shows the previous run's verdict where it differs.
         var folder = Path.GetDirectoryName(siteDirectory)!;
-        var scoreboard = Scoreboard.From(notebooks, Scoreboard.CommitAt(sourceRoot is null ? Environment.CurrentDirectory : Path.GetFullPath(sourceRoot)), Scoreboard.ThisMachine());
+        var scoreboard = Scoreboard.From(notebooks, machine: Scoreboard.ThisMachine());
         var previous = Scoreboard.Previous(folder, scoreboard.Ended);
         scoreboard.Save(folder);
         SiteAssets.WriteAtomically(Path.Combine(siteDirectory, "scoreboard.json"), scoreboard.ToJson());
@@ -68,6 +64,20 @@ public static class SiteRenderer
         SiteAssets.WriteAtomically(Path.Combine(siteDirectory, "index.html"),
             SiteLayout.Page("Reproduction scoreboard", "", "index.html", notebooks, Index(notebooks, was, previous), false, false));
         return new SiteResult(siteDirectory, notebooks);
+    }
+
+    /// <summary>The executed notebooks below <paramref name="executedRoot"/> (sources copied beside site pages and anything
+    /// inside <paramref name="siteDirectory"/> left out), in path order.</summary>
+    /// <exception cref="InvalidDataException">A file is not a notebook; the message names it.</exception>
+    public static IReadOnlyList<SiteNotebook> LoadExecuted(string executedRoot, string? siteDirectory = null)
+    {
+        executedRoot = Path.GetFullPath(executedRoot);
+        var site = siteDirectory is null ? null : Path.GetFullPath(siteDirectory);
+        return Directory.EnumerateFiles(executedRoot, "*.ipynb", SearchOption.AllDirectories)
+            .Where(p => (site is null || !IsInside(p, site)) && !p.EndsWith(".source.ipynb", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(p => SiteNotebook.Load(p, Path.GetRelativePath(executedRoot, p)))
+            .ToList();
     }
 
     internal static (int Held, int Failed, int Inconclusive, int NotRun) Count(IEnumerable<SiteClaim> claims)

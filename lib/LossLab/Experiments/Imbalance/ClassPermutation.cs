@@ -19,11 +19,7 @@ public static class ClassPermutation
         if (numClasses < 1) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "numClasses must be at least 1.");
         var rng = Seeds.Random(seed, stream: 0x5EED_C1A5);
         var p = Enumerable.Range(0, numClasses).ToArray();
-        for (int i = numClasses - 1; i > 0; i--)
-        {
-            int j = rng.Next(i + 1);
-            (p[i], p[j]) = (p[j], p[i]);
-        }
+        LossLab.Data.RandomSampling.Shuffle(rng, p);
         return p;
     }
 
