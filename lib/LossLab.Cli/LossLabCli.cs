@@ -14,6 +14,7 @@ public static class LossLabCli
         ParamsCommand.Create,
         CheckCommand.Create,
         RenderCommand.Create,
+        DiffCommand.Create,
         KernelCommand.Create,
     ];
 

@@ -35,6 +35,8 @@ public class CellOutputBenchmarks
     [IterationSetup]
     public void NewKernel()
     {
+        // The previous iteration's side file is removed here, untimed: each timed cell writes its stream to a new file.
+        foreach (var old in Directory.GetFiles(folder, "bench.*")) File.Delete(old);
         kernel = new CSharpKernel(folder) { SideFilePrefix = Path.Combine(folder, "bench") };
         kernel.RunAsync("var line = new string('x', 999); var devNull = new System.IO.StreamWriter(\"/dev/null\");", "cell1.csx", 1).GetAwaiter().GetResult();
     }

@@ -41,6 +41,15 @@ public static class BatchRunner
             // A notebook's own process: SIGINT is its parent's to handle; the process ends when its notebook is recorded,
             // even if a cell left a foreground thread (or a timed-out cell) running.
             using var ignore = Interruption.IgnoreSigint();
+            using var orphan = Interruption.WatchParent(() =>
+            {
+                // The run that started this process is gone (killed with SIGKILL, say): record the cell in flight as
+                // failed and stop, instead of running on unseen.
+                var output = settings.OutputFor(settings.Notebooks[0]);
+                try { ChildCrash.MarkCellInFlight(output, "the losslab run that started this notebook's process ended; the notebook was stopped"); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+                Environment.Exit(137);
+            });
             var reporter0 = RunReporter.Create(settings);
             var own = await RunHereAsync(settings, reporter0, cancellationToken);
             int code = own.All(o => o.Succeeded) ? 0 : 1;
@@ -50,14 +59,24 @@ public static class BatchRunner
             Environment.Exit(code);
         }
         using var interruption = Interruption.Listen();
+        OutputSink? sink;
+        try { sink = OutputSink.For(settings); }
+        catch (IOException e) { Console.Error.WriteLine($"losslab: {e.Message} Nothing was run."); return 2; }
+        using var sinkScope = sink;
         var reporter = RunReporter.Create(settings);
         var outcomes = await reporter.RunAsync(() => settings.InProcess
-            ? RunHereAsync(settings, reporter, cancellationToken)
-            : RunChildrenAsync(settings, reporter, interruption, cancellationToken));
+            ? RunHereAsync(settings, reporter, cancellationToken, interruption, sink)
+            : RunChildrenAsync(settings, reporter, interruption, sink, cancellationToken));
+        return Finish(settings, reporter, outcomes, interruption);
+    }
+
+    /// <summary>The end of a run: summary, the failures, the site, and the exit code (130/143 after a signal).</summary>
+    static int Finish(RunSettings settings, RunReporter reporter, IReadOnlyList<NotebookOutcome> outcomes, Interruption interruption)
+    {
         reporter.Summary(outcomes);
         foreach (var o in outcomes.Where(o => !o.Succeeded))
             Console.Error.WriteLine($"losslab: FAILED {RunReporter.Show(o.Input)}: {o.Problem}");
-        if (settings.OutputFile is null && !settings.ProgressProtocol && Directory.Exists(settings.OutDir))
+        if (settings.OutputFile is null && !settings.ProgressProtocol && !settings.PrepareOnly && Directory.Exists(settings.OutDir))
         {
             try { RenderCommand.Report(RenderCommand.Render(settings.OutDir)); }
             catch (InvalidDataException e) { Console.Error.WriteLine($"losslab: the site was not rendered: {e.Message}"); }
@@ -70,14 +89,52 @@ public static class BatchRunner
         return outcomes.All(o => o.Succeeded) ? 0 : 1;
     }
 
-    static async Task<IReadOnlyList<NotebookOutcome>> RunHereAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken)
+    /// <summary>The batch in this process. A signal cannot stop a running cell here (a thread cannot be aborted), so the
+    /// first SIGINT/SIGTERM marks the cell in flight as interrupted in its autosaved notebook, records the notebooks not
+    /// started, writes the summary and the site for what finished, and exits 130/143.</summary>
+    static async Task<IReadOnlyList<NotebookOutcome>> RunHereAsync(RunSettings settings, RunReporter reporter, CancellationToken cancellationToken,
+        Interruption? interruption = null, OutputSink? sink = null)
     {
         var outcomes = new List<NotebookOutcome>();
         int count = settings.Notebooks.Count;
+        var current = -1;
+        var started = Stopwatch.StartNew();
+        var directory = Environment.CurrentDirectory;
+        using var onSignal = interruption?.Token.Register(() =>
+        {
+            // The running cell has its notebook's folder as working directory and its own stdout/stderr capture.
+            Environment.CurrentDirectory = directory;
+            Console.SetOut(new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true });
+            Console.SetError(new StreamWriter(Console.OpenStandardError()) { AutoFlush = true });
+            List<NotebookOutcome> final;
+            lock (outcomes)
+            {
+                final = [.. outcomes];
+                int at = current;
+                if (at >= 0 && at < count && final.Count == at)
+                {
+                    var notebook = settings.Notebooks[at];
+                    var output = settings.OutputFor(notebook);
+                    var ended = $"interrupted by {interruption.SignalName}: the run was stopped while this cell ran";
+                    var cell = ChildCrash.MarkCellInFlight(output, ended, "KeyboardInterrupt");
+                    var (ran, code) = CountCells(output);
+                    final.Add(new NotebookOutcome(notebook, File.Exists(output) ? output : null, false, ran, code, started.Elapsed, cell is null ? ended : $"{cell}: {ended}"));
+                }
+                for (int k = final.Count; k < count; k++)
+                    final.Add(NotStarted(settings.Notebooks[k], interruption));
+            }
+            int exit = Finish(settings, reporter, final, interruption);
+            Console.Out.Flush();
+            Console.Error.Flush();
+            Environment.Exit(exit);
+        });
+        // A notebook's own process forwards its stream text to the parent's sink; a run in this process writes to its own.
+        Action<string, string>? echo = settings.ProgressProtocol ? (settings.LogOutput ? ToParent() : null) : (sink is null ? null : sink.Write);
         for (int i = 0; i < count; i++)
         {
             var notebook = settings.Notebooks[i];
             int index = i + 1;
+            lock (outcomes) { current = i; started.Restart(); }
             reporter.NotebookStarted(index, count, notebook);
             var stopwatch = Stopwatch.StartNew();
             NotebookOutcome outcome;
@@ -91,6 +148,8 @@ public static class BatchRunner
                     Scale = settings.Scale,
                     AllowErrors = settings.AllowErrors,
                     StreamLimit = settings.StreamLimit,
+                    OnStream = echo,
+                    PrepareOnly = settings.PrepareOnly,
                     ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
                     Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
                 };
@@ -103,12 +162,12 @@ public static class BatchRunner
                 outcome = new NotebookOutcome(notebook, null, false, 0, 0, stopwatch.Elapsed, e.Message);
             }
             reporter.NotebookFinished(index, count, outcome);
-            outcomes.Add(outcome);
+            lock (outcomes) outcomes.Add(outcome);
         }
         return outcomes;
     }
 
-    static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, Interruption interruption, CancellationToken cancellationToken)
+    static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, Interruption interruption, OutputSink? sink, CancellationToken cancellationToken)
     {
         int count = settings.Notebooks.Count;
         var threads = Math.Max(1, Environment.ProcessorCount / settings.Jobs);
@@ -119,18 +178,18 @@ public static class BatchRunner
             try { await gate.WaitAsync(interruption.Token); }
             catch (OperationCanceledException)
             {
-                results[i] = new NotebookOutcome(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
+                results[i] = NotStarted(notebook, interruption);
                 return;
             }
             try
             {
                 if (interruption.Token.IsCancellationRequested)
                 {
-                    results[i] = new NotebookOutcome(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
+                    results[i] = NotStarted(notebook, interruption);
                     return;
                 }
                 reporter.NotebookStarted(i + 1, count, notebook);
-                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), interruption, cancellationToken);
+                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), interruption, sink, cancellationToken);
                 reporter.NotebookFinished(i + 1, count, outcome);
                 results[i] = outcome;
             }
@@ -140,7 +199,20 @@ public static class BatchRunner
         return [.. Enumerable.Range(0, count).Select(i => results[i])];
     }
 
-    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, Interruption interruption, CancellationToken cancellationToken)
+    /// <summary>A notebook the run did not start because a signal stopped it first.</summary>
+    static NotebookOutcome NotStarted(string notebook, Interruption interruption) =>
+        new(notebook, null, false, 0, 0, TimeSpan.Zero, $"not run: the run was stopped by {interruption.SignalName} before this notebook started");
+
+    /// <summary>In a notebook's own process: stream text as <c>@@log STREAM "JSON TEXT"</c> lines on stdout (as it is before
+    /// any cell runs; a running cell's Console is its capture), for the parent's sink.</summary>
+    static Action<string, string> ToParent()
+    {
+        var stdout = Console.Out;
+        return (stream, text) => stdout.WriteLine($"@@log {stream} {System.Text.Json.JsonSerializer.Serialize(text)}");
+    }
+
+    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, Interruption interruption,
+        OutputSink? sink, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var start = new ProcessStartInfo { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -157,6 +229,7 @@ public static class BatchRunner
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_GCgen0size"))) start.Environment["DOTNET_GCgen0size"] = "0x10000000";
         // The split under --jobs: each notebook process's torch uses its share of the cores (LOSSLAB_THREADS, which the
         // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
+        start.Environment[Interruption.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (settings.Jobs > 1) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // --memory-limit: the managed heap is bounded by the runtime (an allocation past it throws OutOfMemoryException in
         // the cell, which the notebook records), and the process's resident memory, native included, by a watchdog here.
@@ -182,6 +255,20 @@ public static class BatchRunner
         }, cancellationToken);
         while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
         {
+            if (line.StartsWith("@@log ", StringComparison.Ordinal))
+            {
+                int space = line.IndexOf(' ', "@@log ".Length);
+                if (space > 0 && sink is not null)
+                {
+                    try
+                    {
+                        if (System.Text.Json.JsonSerializer.Deserialize<string>(line.AsSpan(space + 1)) is { } text)
+                            sink.Write(line["@@log ".Length..space], text);
+                    }
+                    catch (System.Text.Json.JsonException) { }
+                }
+                continue;
+            }
             var parts = line.Split(' ');
             if (parts.Length == 3 && parts[0] == "@@progress" && int.TryParse(parts[1], out var cell) && int.TryParse(parts[2], out var cells))
                 onCell(cell, cells, stopwatch.Elapsed);

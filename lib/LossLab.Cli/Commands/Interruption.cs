@@ -42,6 +42,31 @@ sealed class Interruption : IDisposable
     /// <summary>In a notebook's own process: SIGINT is left to the parent (which kills this process when it stops the run).</summary>
     public static IDisposable IgnoreSigint() => PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
 
+    /// <summary>The environment variable through which a run tells a notebook's process its own id.</summary>
+    public const string ParentVariable = "LOSSLAB_PARENT_PID";
+
+    [DllImport("libc", EntryPoint = "getppid")]
+    static extern int GetParentProcessId();
+
+    /// <summary>In a notebook's own process: calls <paramref name="orphaned"/> once, from a background thread, when the run
+    /// that started this process is gone (killed with SIGKILL, say), so that the notebook does not run on unseen. The
+    /// parent is <see cref="ParentVariable"/> (else the parent at start); the process is re-parented when it dies.</summary>
+    public static Timer? WatchParent(Action orphaned)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return null;
+        int parent = int.TryParse(Environment.GetEnvironmentVariable(ParentVariable), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var named) ? named : GetParentProcessId();
+        int fired = 0;
+        Timer? timer = null;
+        timer = new Timer(_ =>
+        {
+            if (GetParentProcessId() == parent || Interlocked.Exchange(ref fired, 1) == 1) return;
+            timer?.Dispose();
+            orphaned();
+        }, null, 0, 250);
+        return timer;
+    }
+
     /// <summary>Kills <paramref name="process"/> if the run is stopped while it runs.</summary>
     public IDisposable Track(Process process)
     {

@@ -41,10 +41,15 @@ public static class RenderCommand
     /// notebooks` wrote one) into <paramref name="siteDir"/> (default outDir/site).</summary>
     public static SiteResult Render(string outDir, string? siteDir = null, string? sourceDir = null)
     {
-        var executed = Directory.Exists(Path.Combine(outDir, "notebooks")) ? Path.Combine(outDir, "notebooks") : outDir;
+        var executed = ExecutedFolder(outDir);
         sourceDir ??= Directory.Exists("notebooks") ? "notebooks" : null;
         return SiteRenderer.Render(executed, siteDir ?? Path.Combine(outDir, "site"), sourceDir);
     }
+
+    /// <summary>Where a run's executed notebooks are: <paramref name="outDir"/>/notebooks when `losslab run notebooks` wrote
+    /// one, else <paramref name="outDir"/> itself.</summary>
+    public static string ExecutedFolder(string outDir) =>
+        Directory.Exists(Path.Combine(outDir, "notebooks")) ? Path.Combine(outDir, "notebooks") : outDir;
 
     /// <summary>Prints where the site is and its totals.</summary>
     public static void Report(SiteResult result)

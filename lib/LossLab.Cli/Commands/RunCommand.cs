@@ -61,11 +61,16 @@ public static class RunCommand
         var timeout = new Option<double?>("--execution-timeout") { Description = "Seconds each cell may run.", HelpName = "S" };
         var outputLimit = new Option<string?>("--output-limit") { Description = "Characters a cell's stream output keeps in the notebook (default 4M); past it the head and tail are kept with a note and the whole stream goes to a side file beside the executed notebook.", HelpName = "SIZE" };
         var memoryLimit = new Option<string?>("--memory-limit") { Description = "Memory each notebook's process may use, e.g. 2G (default: no limit); a notebook past it fails, the rest run.", HelpName = "SIZE" };
+        var logOutput = new Option<bool>("--log-output") { Description = "Echo the cells' stdout and stderr live to the terminal (stderr) as they run; the notebooks record them as usual." };
+        var stdoutFile = new Option<string?>("--stdout-file") { Description = "Write the cells' stdout text to FILE as it is written (every notebook of the run, in order of arrival).", HelpName = "FILE" };
+        var stderrFile = new Option<string?>("--stderr-file") { Description = "Write the cells' stderr text to FILE as it is written.", HelpName = "FILE" };
+        var base64 = new Option<string[]>("--parameters-base64", "-b") { Description = "Base64-encoded YAML of parameters (repeatable; after -y, before -p).", HelpName = "B64" };
+        var prepareOnly = new Option<bool>("--prepare-only") { Description = "Inject the parameters and write the notebooks under --out without running any cell." };
         var outputFile = new Option<string?>("--output-file") { Hidden = true };
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -109,6 +114,16 @@ public static class RunCommand
                 if (parse.GetValue(inProcess)) { Console.Error.WriteLine("losslab: --memory-limit applies to each notebook's own process; it cannot be used with --in-process."); return 2; }
                 memory = v;
             }
+            var decoded = new List<string>();
+            foreach (var b in parse.GetValue(base64) ?? [])
+            {
+                try { decoded.Add(new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(b))); }
+                catch (Exception e) when (e is FormatException or System.Text.DecoderFallbackException)
+                {
+                    Console.Error.WriteLine($"losslab: -b {(b.Length > 40 ? b[..40] + "…" : b)}: not base64-encoded UTF-8 YAML ({e.Message}).");
+                    return 2;
+                }
+            }
             var settings = new RunSettings
             {
                 Notebooks = notebooks,
@@ -116,7 +131,7 @@ public static class RunCommand
                 OutputFile = parse.GetValue(outputFile),
                 Parameters = pairs,
                 ParameterFiles = parse.GetValue(file) ?? [],
-                ParameterYaml = parse.GetValue(yaml) ?? [],
+                ParameterYaml = [.. parse.GetValue(yaml) ?? [], .. decoded],
                 Scale = parse.GetValue(scale),
                 Jobs = jobCount,
                 AllowErrors = parse.GetValue(allowErrors),
@@ -125,6 +140,10 @@ public static class RunCommand
                 InProcess = parse.GetValue(inProcess),
                 StreamLimit = streamLimit,
                 MemoryLimit = memory,
+                LogOutput = parse.GetValue(logOutput),
+                PrepareOnly = parse.GetValue(prepareOnly),
+                StdoutFile = parse.GetValue(stdoutFile),
+                StderrFile = parse.GetValue(stderrFile),
             };
             return await BatchRunner.RunAsync(settings, cancellationToken);
         });

@@ -23,6 +23,16 @@ public sealed record RunSettings
     /// <summary>Characters a stream output keeps in the notebook (<c>--output-limit</c>).</summary>
     public long StreamLimit { get; init; } = LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit;
 
+    /// <summary>Echo the cells' stream outputs live to this process's stderr as they are written (<c>--log-output</c>).</summary>
+    public bool LogOutput { get; init; }
+
+    /// <summary>Inject parameters and write the notebooks without running them (<c>--prepare-only</c>).</summary>
+    public bool PrepareOnly { get; init; }
+
+    /// <summary>Files that receive the cells' stdout and stderr text as it is written (<c>--stdout-file</c>, <c>--stderr-file</c>).</summary>
+    public string? StdoutFile { get; init; }
+    public string? StderrFile { get; init; }
+
     /// <summary>Bytes each notebook's process may use (<c>--memory-limit</c>), or null for no limit.</summary>
     public long? MemoryLimit { get; init; }
 
@@ -51,6 +61,9 @@ public sealed record RunSettings
         foreach (var (n, v) in Parameters) { yield return "-p"; yield return n; yield return v; }
         if (Scale is not null) { yield return "--scale"; yield return Scale; }
         if (AllowErrors) yield return "--allow-errors";
+        if (PrepareOnly) yield return "--prepare-only";
+        // The notebook's process forwards its stream text (as @@log lines) whenever the parent has somewhere to send it.
+        if (LogOutput || StdoutFile is not null || StderrFile is not null) yield return "--log-output";
         if (ExecutionTimeoutSeconds is { } t) { yield return "--execution-timeout"; yield return t.ToString(System.Globalization.CultureInfo.InvariantCulture); }
         if (StreamLimit != LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit) { yield return "--output-limit"; yield return StreamLimit.ToString(System.Globalization.CultureInfo.InvariantCulture); }
         yield return "--progress-protocol";

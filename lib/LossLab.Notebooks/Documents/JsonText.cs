@@ -146,15 +146,13 @@ public static class JsonText
     public static IEnumerable<string> SplitLines(string text)
     {
         int start = 0;
-        for (int i = 0; i < text.Length; i++)
+        while (start < text.Length)
         {
-            if (text[i] == '\n')
-            {
-                yield return text[start..(i + 1)];
-                start = i + 1;
-            }
+            int end = text.IndexOf('\n', start);
+            if (end < 0) { yield return text[start..]; yield break; }
+            yield return text[start..(end + 1)];
+            start = end + 1;
         }
-        if (start < text.Length) yield return text[start..];
     }
 
     /// <summary>Reads a Jupyter multi-line string: a string, or an array of strings joined.</summary>

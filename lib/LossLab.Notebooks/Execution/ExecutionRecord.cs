@@ -127,15 +127,23 @@ public sealed class ExecutionRecord
             var p = Papermill(cell);
             if (p["status"]?.GetValue<string>() == "pending") p["status"] = "completed";
         }
-        if (failedCell is not null)
-        {
-            var count = failedCell.ExecutionCount?.ToString(CultureInfo.InvariantCulture) ?? " ";
-            var top = Marker($"<span {ErrorStyle}>An Exception was encountered at '<a href=\"#papermill-error-cell\">In [{count}]</a>'.</span>");
-            var anchor = Marker($"<span id=\"papermill-error-cell\" {ErrorStyle}>Execution using papermill encountered an exception here and stopped:</span>");
-            document.Cells.Insert(document.Cells.IndexOf(failedCell), anchor);
-            document.Cells.Insert(0, top);
-        }
+        if (failedCell is not null) InsertErrorMarkers(document, failedCell);
         Save();
+    }
+
+    /// <summary>Papermill's two error marker cells: one at the top linking to the failed cell, one just before it. Earlier
+    /// markers are removed first, so a document carries at most one pair.</summary>
+    public static void InsertErrorMarkers(NotebookDocument document, NotebookCell failedCell)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(failedCell);
+        if (!document.Cells.Contains(failedCell)) throw new ArgumentException("The failed cell is not a cell of this notebook.", nameof(failedCell));
+        document.Cells.RemoveAll(c => c.HasTag(ErrorMarkerTag));
+        var count = failedCell.ExecutionCount?.ToString(CultureInfo.InvariantCulture) ?? " ";
+        var top = Marker($"<span {ErrorStyle}>An Exception was encountered at '<a href=\"#papermill-error-cell\">In [{count}]</a>'.</span>");
+        var anchor = Marker($"<span id=\"papermill-error-cell\" {ErrorStyle}>Execution using papermill encountered an exception here and stopped:</span>");
+        document.Cells.Insert(document.Cells.IndexOf(failedCell), anchor);
+        document.Cells.Insert(0, top);
     }
 
     /// <summary>Writes the output notebook atomically.</summary>

@@ -51,6 +51,11 @@ public static class NotebookRunner
             throw new ParameterException($"Scale = \"{scale}\": the scale must be smoke, default or paper (a typo must not run as another scale).");
         var record = new ExecutionRecord(document, options.InputPath, options.OutputPath, Defaults(document), Parameters(bound));
         JsonText.SetSorted(document.Metadata, "losslab", RunProvenance.Describe(scale));
+        if (options.PrepareOnly)
+        {
+            record.Save();   // parameters injected, every cell pending, nothing run
+            return new RunResult(options.InputPath, options.OutputPath, 0, document.Cells.Count(c => c.IsCode), stopwatch.Elapsed, null, 0);
+        }
 
         var codeCells = document.Cells.Where(c => c.IsCode).ToList();
         var kernel = new CSharpKernel(Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!)

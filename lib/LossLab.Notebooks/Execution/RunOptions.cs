@@ -31,6 +31,9 @@ public sealed record RunOptions
     /// <summary>Live cell stdout/stderr (stream, text), may be null.</summary>
     public Action<string, string>? OnStream { get; init; }
 
+    /// <summary>Inject the parameters and write the output notebook without running any cell (papermill's --prepare-only).</summary>
+    public bool PrepareOnly { get; init; }
+
     /// <summary>The scales a run may have.</summary>
     public static IReadOnlyList<string> Scales => LossLab.Experiments.RunScales.Names;
 }

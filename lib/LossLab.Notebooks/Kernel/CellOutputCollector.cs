@@ -112,81 +112,85 @@ sealed class CellOutputCollector : IDisplaySink
                 last = new StreamCapture(stream, StreamLimit, file);
                 entries.Add(last);
             }
-            last.Append(text);
-            if (newLine) last.Append("\n");
+            last.Append(text, newLine);
         }
         if (OnStream is { } onStream) onStream(stream, newLine ? string.Concat(text, "\n") : text.ToString());
     }
 
-    /// <summary>One stream output being written: all of it in memory up to the limit; past it, the head and a sliding tail
-    /// in memory and the whole text in a side file (written to a temporary name, renamed when the cell ends).</summary>
-    sealed class StreamCapture(string name, long limit, string path)
+    /// <summary>One stream output being written: all of it in memory up to the limit; past it, the head in memory and the
+    /// whole text in a side file (written to a temporary name, renamed when the cell ends), whose last characters become the
+    /// tail the notebook keeps. Past the limit a write costs what writing it to a file costs.</summary>
+    internal sealed class StreamCapture(string name, long limit, string path)
     {
+        static readonly UTF8Encoding Utf8 = new(false);
         readonly StringBuilder head = new();
         readonly int half = (int)Math.Clamp(limit / 2, 1, int.MaxValue / 4);
-        char[]? ring;          // the last `half` characters once spilled, circular from `ringStart`
-        int ringStart, ringCount;
         System.IO.StreamWriter? file;
         string? temp;
+        string tail = "";
         long characters, lines;
         StreamSpill? spilled;
 
         public string Name { get; } = name;
 
-        public void Append(ReadOnlySpan<char> text)
+        public void Append(ReadOnlySpan<char> text, bool newLine)
         {
-            characters += text.Length;
-            lines += text.Count('\n');
-            if (file is null)
+            characters += text.Length + (newLine ? 1 : 0);
+            lines += text.Count('\n') + (newLine ? 1 : 0);
+            if (file is not null)
             {
-                head.Append(text);
-                if (head.Length <= limit) return;
-                // Past the limit: the whole text so far starts the side file; memory keeps the head and the tail.
-                temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
-                    $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(temp)!);
-                file = new System.IO.StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16);
-                foreach (var chunk in head.GetChunks()) file.Write(chunk.Span);
-                ring = new char[half];
-                var last = head.ToString(head.Length - half, half);
-                last.AsSpan().CopyTo(ring);
-                ringCount = half;
-                head.Length = half;
+                file.Write(text);
+                if (newLine) file.Write('\n');
                 return;
             }
-            file.Write(text);
-            if (text.Length >= half)
-            {
-                text[^half..].CopyTo(ring);
-                ringStart = 0;
-                ringCount = half;
-                return;
-            }
-            int end = (ringStart + ringCount) % half;
-            int first = Math.Min(text.Length, half - end);
-            text[..first].CopyTo(ring.AsSpan(end));
-            text[first..].CopyTo(ring);
-            int overflow = Math.Max(0, ringCount + text.Length - half);
-            ringCount = Math.Min(half, ringCount + text.Length);
-            ringStart = (ringStart + overflow) % half;
+            head.Append(text);
+            if (newLine) head.Append('\n');
+            if (head.Length <= limit) return;
+            // Past the limit: the whole text so far starts the side file; memory keeps the head.
+            temp = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!,
+                $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(temp)!);
+            file = new System.IO.StreamWriter(temp, false, Utf8, 1 << 16);
+            foreach (var chunk in head.GetChunks()) file.Write(chunk.Span);
+            head.Length = char.IsHighSurrogate(head[half - 1]) ? half - 1 : half;
         }
 
-        /// <summary>Closes the side file (renamed to its final name); returns it, or null when the stream fit.</summary>
+        /// <summary>Closes the side file (renamed to its final name) and reads the tail back from it; returns the file, or
+        /// null when the stream fit.</summary>
         public StreamSpill? Finish()
         {
             if (file is null) return spilled;
             file.Dispose();
             file = null;
+            tail = LastCharacters(temp!, half);
             File.Move(temp!, path, overwrite: true);
             spilled = new StreamSpill(Name, System.IO.Path.GetFileName(path), System.IO.Path.GetFullPath(path), characters, lines);
             return spilled;
         }
 
-        string Tail()
+        /// <summary>The last <paramref name="count"/> characters of a UTF-8 file (fewer when it is shorter), read from the
+        /// end: <paramref name="count"/> bytes first (enough for ASCII), more while multi-byte characters leave it short,
+        /// each read started at a character boundary and never splitting a surrogate pair.</summary>
+        internal static string LastCharacters(string file, int count)
         {
-            if (ring is null) return "";
-            int first = Math.Min(ringCount, half - ringStart);
-            return string.Concat(ring.AsSpan(ringStart, first), ring.AsSpan(0, ringCount - first));
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            long take = Math.Min(stream.Length, (long)count + 3);
+            while (true)
+            {
+                var bytes = new byte[take];
+                stream.Seek(-take, SeekOrigin.End);
+                stream.ReadExactly(bytes);
+                int from = 0;
+                while (from < bytes.Length && (bytes[from] & 0xC0) == 0x80) from++;   // a continuation byte: not a boundary
+                var text = Utf8.GetString(bytes, from, bytes.Length - from);
+                if (text.Length >= count)
+                {
+                    int cut = text.Length - count;
+                    return text[(char.IsLowSurrogate(text[cut]) ? cut + 1 : cut)..];
+                }
+                if (take == stream.Length) return text;
+                take = Math.Min(stream.Length, take + 4L * (count - text.Length) + 3);
+            }
         }
 
         /// <summary>The text the notebook keeps: all of it, or head, a note naming the side file, and tail.</summary>
@@ -194,12 +198,11 @@ sealed class CellOutputCollector : IDisplaySink
         {
             if (spilled is null) return head.ToString();
             var headText = head.ToString();
-            var tailText = Tail();
-            long omitted = characters - headText.Length - tailText.Length;
+            long omitted = characters - headText.Length - tail.Length;
             var note = $"{(headText.EndsWith('\n') ? "" : "\n")}[losslab: {omitted.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} omitted here " +
                        $"({characters.ToString("N0", CultureInfo.InvariantCulture)} characters, {lines.ToString("N0", CultureInfo.InvariantCulture)} lines in all); " +
                        $"the whole stream is in {spilled.File}, beside this notebook]\n";
-            return headText + note + tailText;
+            return string.Concat(headText, note, tail);
         }
     }
 

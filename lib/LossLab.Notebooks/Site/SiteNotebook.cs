@@ -16,6 +16,13 @@ public sealed record SiteClaim(string Id, string Paper, string Claim, string Exp
     public string Threshold { get; init; } = "—";
     /// <summary>Why the claim is not run or inconclusive, when recorded.</summary>
     public string Reason { get; init; } = "";
+    /// <summary>The test's estimate, interval, replicates, direction and threshold as numbers (null without a test).</summary>
+    public double? TestEstimate { get; init; }
+    public double? TestLower { get; init; }
+    public double? TestUpper { get; init; }
+    public int? TestN { get; init; }
+    public string? TestDirection { get; init; }
+    public double? TestThreshold { get; init; }
 }
 
 /// <summary>An executed notebook as the site sees it: where it sits, what it is called, how its run went, its claims.</summary>
@@ -155,11 +162,17 @@ public sealed partial class SiteNotebook
                     Str(o, "verdict") is { Length: > 0 } v2 ? v2 : "not-run", Str(o, "scale"), values)
                 {
                     Kind = Str(o, "kind"), Estimate = estimate, N = n, Threshold = threshold, Reason = Str(o, "reason"),
+                    TestEstimate = Num(o["test"]?["estimate"]), TestLower = Num((o["test"]?["interval"] as JsonArray)?.ElementAtOrDefault(0)),
+                    TestUpper = Num((o["test"]?["interval"] as JsonArray)?.ElementAtOrDefault(1)), TestThreshold = Num(o["test"]?["threshold"]),
+                    TestN = o["test"]?["n"] is JsonValue tn && tn.TryGetValue<int>(out var nn) ? nn : null,
+                    TestDirection = o["test"] is JsonObject to && to["direction"] is not null ? Str(to, "direction") : null,
                 });
             }
         }
         return claims;
     }
+
+    static double? Num(JsonNode? n) => n is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
 
     static (string Estimate, string N, string Threshold) TestNumbers(JsonObject o)
     {

@@ -31,11 +31,7 @@ public static class SiteRenderer
         siteDirectory = Path.GetFullPath(siteDirectory);
         if (!Directory.Exists(executedRoot))
             throw new DirectoryNotFoundException($"No executed notebooks folder at {executedRoot}.");
-        var notebooks = Directory.EnumerateFiles(executedRoot, "*.ipynb", SearchOption.AllDirectories)
-            .Where(p => !IsInside(p, siteDirectory) && !p.EndsWith(".source.ipynb", StringComparison.Ordinal))
-            .Select(p => SiteNotebook.Load(p, Path.GetRelativePath(executedRoot, p)))
-            .ToList();
-        notebooks = SiteLayout.Clusters(notebooks).SelectMany(g => g).ToList();
+        var notebooks = SiteLayout.Clusters(LoadExecuted(executedRoot, siteDirectory)).SelectMany(g => g).ToList();
 
         Directory.CreateDirectory(siteDirectory);
         SiteAssets.WriteAll(siteDirectory);
@@ -58,9 +54,30 @@ public static class SiteRenderer
                 if (File.Exists(from)) File.Copy(from, Path.Combine(Path.GetDirectoryName(pagePath)!, file), overwrite: true);
             }
         }
+        // The run's scoreboard beside the site (and a dated copy); the index shows the previous run's verdict where it differs.
+        var folder = Path.GetDirectoryName(siteDirectory)!;
+        var scoreboard = Scoreboard.From(notebooks, machine: Scoreboard.ThisMachine());
+        var previous = Scoreboard.Previous(folder, scoreboard.Ended);
+        scoreboard.Save(folder);
+        SiteAssets.WriteAtomically(Path.Combine(siteDirectory, "scoreboard.json"), scoreboard.ToJson());
+        var was = previous?.Entries.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.First().Verdict) ?? [];
         SiteAssets.WriteAtomically(Path.Combine(siteDirectory, "index.html"),
-            SiteLayout.Page("Reproduction scoreboard", "", "index.html", notebooks, Index(notebooks), false, false));
+            SiteLayout.Page("Reproduction scoreboard", "", "index.html", notebooks, Index(notebooks, was, previous), false, false));
         return new SiteResult(siteDirectory, notebooks);
+    }
+
+    /// <summary>The executed notebooks below <paramref name="executedRoot"/> (sources copied beside site pages and anything
+    /// inside <paramref name="siteDirectory"/> left out), in path order.</summary>
+    /// <exception cref="InvalidDataException">A file is not a notebook; the message names it.</exception>
+    public static IReadOnlyList<SiteNotebook> LoadExecuted(string executedRoot, string? siteDirectory = null)
+    {
+        executedRoot = Path.GetFullPath(executedRoot);
+        var site = siteDirectory is null ? null : Path.GetFullPath(siteDirectory);
+        return Directory.EnumerateFiles(executedRoot, "*.ipynb", SearchOption.AllDirectories)
+            .Where(p => (site is null || !IsInside(p, site)) && !p.EndsWith(".source.ipynb", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(p => SiteNotebook.Load(p, Path.GetRelativePath(executedRoot, p)))
+            .ToList();
     }
 
     internal static (int Held, int Failed, int Inconclusive, int NotRun) Count(IEnumerable<SiteClaim> claims)
@@ -80,7 +97,7 @@ public static class SiteRenderer
     static string Totals((int Held, int Failed, int Inconclusive, int NotRun) t) =>
         $"<b>{t.Held}</b> held · <b>{t.Failed}</b> failed · <b>{t.Inconclusive}</b> inconclusive · <b>{t.NotRun}</b> not run";
 
-    static string Index(IReadOnlyList<SiteNotebook> notebooks)
+    static string Index(IReadOnlyList<SiteNotebook> notebooks, IReadOnlyDictionary<string, string> was, Scoreboard? previous)
     {
         var sb = new StringBuilder();
         sb.Append("<h1>LossLab: reproduction scoreboard</h1>\n");
@@ -91,6 +108,13 @@ public static class SiteRenderer
         int completed = notebooks.Count(n => n.Status == "completed");
         sb.Append("<p class=\"totals\" id=\"overall\">Overall: ").Append(Totals(all)).Append(" · <b>").Append(completed)
           .Append("</b> of <b>").Append(notebooks.Count).Append("</b> notebooks completed</p>\n");
+        if (previous is not null)
+        {
+            int changed = notebooks.Sum(n => n.Claims.Count(c => was.TryGetValue($"{n.RelativePath}/{c.Id}", out var v) && v != c.Verdict));
+            sb.Append("<p class=\"summary\" id=\"previous\">Compared with the previous run (").Append(previous.Ended.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture))
+              .Append(" UTC): <b>").Append(changed).Append("</b> verdicts changed; the previous verdict is shown under each. ")
+              .Append("<code>losslab diff</code> lists the changes and the largest moves of the estimates; the scoreboard is <a href=\"scoreboard.json\">scoreboard.json</a>.</p>\n");
+        }
         foreach (var group in SiteLayout.Clusters(notebooks))
         {
             var t = Count(group.SelectMany(n => n.Claims));
@@ -114,7 +138,10 @@ public static class SiteRenderer
                     sb.Append("</td><td>").Append(SiteLayout.Encode(c.Expected)).Append("</td><td>").Append(SiteLayout.Encode(c.Observed))
                       .Append("</td><td class=\"num\">").Append(SiteLayout.Encode(c.Estimate)).Append("</td><td class=\"num\">").Append(SiteLayout.Encode(c.N))
                       .Append("</td><td class=\"num\">").Append(SiteLayout.Encode(c.Threshold))
-                      .Append("</td><td>").Append(SiteLayout.VerdictBadge(c.Verdict)).Append("</td></tr>\n");
+                      .Append("</td><td>").Append(SiteLayout.VerdictBadge(c.Verdict));
+                    if (was.TryGetValue($"{nb.RelativePath}/{c.Id}", out var before) && before != c.Verdict)
+                        sb.Append("<div class=\"previous\">previous run: ").Append(SiteLayout.Encode(before)).Append("</div>");
+                    sb.Append("</td></tr>\n");
                 }
             }
             sb.Append("</tbody></table>\n");

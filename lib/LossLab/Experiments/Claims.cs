@@ -338,8 +338,10 @@ public sealed class Claims
         if (sample.Length < 2)
         {
             values["estimate"] = sample[0];
+            // A claim this scale does not run says so first: its one seed is the scale's choice, not the claim's flaw.
+            bool belowNeed = RunScales.TryParse(needs, out var need) && RunScales.Parse(Scale) is var here && here != RunScale.Smoke && here < need;
             return TooFew(id, paper, claim, statistic, threshold, direction, values, expected,
-                $"1 {(paired ? "paired seed" : "seed")}: no interval; a claim needs at least 3 replicates", unit, observed ?? $"{Signed(sample[0])}{unit} from 1 {(paired ? "paired seed" : "seed")}");
+                belowNeed ? $"needs the {needs} scale" : $"1 {(paired ? "paired seed" : "seed")}: no interval; a claim needs at least 3 replicates", unit, observed ?? $"{Signed(sample[0])}{unit} from 1 {(paired ? "paired seed" : "seed")}");
         }
         var r = ClaimStatistics.Mean(sample, method, seed: seed);
         if (paired) r = r with { Method = "paired " + r.Method };

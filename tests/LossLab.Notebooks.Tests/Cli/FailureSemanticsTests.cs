@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LossLab.Notebooks.Documents;
+using LossLab.Notebooks.Execution;
 using static LossLab.Notebooks.Tests.Cli.LosslabCommandTests;
 using static LossLab.Notebooks.Tests.NotebookHarness;
 
@@ -93,16 +94,18 @@ public class FailureSemanticsTests
     static void Signal(int pid, string name) => Process.Start("kill", ["-s", name, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     [Theory]
-    [InlineData("INT", 130, "SIGINT")]
-    [InlineData("TERM", 143, "SIGTERM")]
-    public async Task A_first_signal_stops_the_cell_in_flight_marks_it_interrupted_and_writes_summary_and_site_for_what_finished(string signal, int code, string name)
+    [InlineData("INT", 130, "SIGINT", false)]
+    [InlineData("TERM", 143, "SIGTERM", false)]
+    [InlineData("INT", 130, "SIGINT", true)]
+    [InlineData("TERM", 143, "SIGTERM", true)]
+    public async Task A_first_signal_stops_the_cell_in_flight_marks_it_interrupted_and_writes_summary_and_site_for_what_finished(string signal, int code, string name, bool inProcess)
     {
         var root = Project(
             ("nbs/a-first.ipynb", Notebook(Code("Console.Write(\"a\");"))),
             ("nbs/b-spins.ipynb", Notebook(Code(Before), Code(SpinForever), Code("Console.Write(\"never\");"))),
             ("nbs/c-last.ipynb", Notebook(Code("Console.Write(\"c\");"))));
 
-        using var run = Start(root, "run", "nbs");
+        using var run = inProcess ? Start(root, "run", "nbs", "--in-process") : Start(root, "run", "nbs");
         var stdout = run.StandardOutput.ReadToEndAsync();
         var stderr = run.StandardError.ReadToEndAsync();
         int child = await WaitForPid(Path.Combine(root, "nbs"));
@@ -119,6 +122,11 @@ public class FailureSemanticsTests
         Assert.Equal("failed", Status(spun));
         Assert.Equal("KeyboardInterrupt", spun.Outputs[^1]["ename"]!.GetValue<string>());
         Assert.Contains($"interrupted by {name}", Text(spun.Outputs[^1]));
+        // Papermill's marker cells: one at the top naming the cell, one just before it.
+        Assert.True(b.Cells[0].HasTag(ExecutionRecord.ErrorMarkerTag));
+        Assert.Contains("An Exception was encountered at '<a href=\"#papermill-error-cell\">In [2]</a>'.", b.Cells[0].Source);
+        Assert.True(b.Cells[b.Cells.IndexOf(spun) - 1].HasTag(ExecutionRecord.ErrorMarkerTag));
+        Assert.Equal(2, b.Cells.Count(c => c.HasTag(ExecutionRecord.ErrorMarkerTag)));
         Assert.True(NotebookException(b));
         Assert.NotNull(b.Metadata["papermill"]!["end_time"]);
         Assert.Empty(CodeCell(b, 2).Outputs);
@@ -247,8 +255,8 @@ public class FailureSemanticsTests
         using (var run = Start(root, "run", "nbs"))
         {
             int child = await WaitForPid(Path.Combine(root, "nbs"));
-            Signal(run.Id, "KILL");
-            Signal(child, "KILL");
+            // Both at once, the notebook's process first: neither can record anything after the other died.
+            Process.Start("kill", ["-s", "KILL", child.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
             await run.WaitForExitAsync();
             Assert.Equal(137, run.ExitCode);
         }
@@ -265,5 +273,64 @@ public class FailureSemanticsTests
         Assert.Equal("before", Text(CodeCell(rerun, 0).Outputs[0]));
         Assert.Equal("after", Text(CodeCell(rerun, 2).Outputs[0]));
         Assert.False(NotebookException(rerun));
+    }
+
+    [Fact]
+    public async Task After_kill_9_of_the_run_its_notebook_process_records_the_cell_in_flight_and_stops()
+    {
+        var root = Project(("nbs/nb.ipynb", Notebook(Code(Before), Code(SpinForever), Code("Console.Write(\"never\");"))));
+
+        int child;
+        using (var run = Start(root, "run", "nbs"))
+        {
+            child = await WaitForPid(Path.Combine(root, "nbs"));
+            Signal(run.Id, "KILL");
+            await run.WaitForExitAsync();
+            Assert.Equal(137, run.ExitCode);
+        }
+        for (int i = 0; i < 100 && Alive(child); i++) await Task.Delay(100);
+
+        Assert.False(Alive(child), "the notebook's process outlived the run that started it");
+        var partial = Executed(root, "nbs", "nb.ipynb");
+        Assert.Equal("before", Text(CodeCell(partial, 0).Outputs[0]));
+        Assert.Equal("completed", Status(CodeCell(partial, 0)));
+        var spun = CodeCell(partial, 1);
+        Assert.Equal("failed", Status(spun));
+        Assert.Contains("the losslab run that started this notebook's process ended", Text(spun.Outputs[^1]));
+        Assert.True(NotebookException(partial));
+        Assert.True(partial.Cells[0].HasTag(ExecutionRecord.ErrorMarkerTag));
+        Assert.Empty(CodeCell(partial, 2).Outputs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Log_output_echoes_a_cells_streams_live_and_the_notebook_still_records_them(bool inProcess)
+    {
+        // The cell prints, then waits until the test has seen that text on losslab's stderr: only a live echo lets it finish.
+        const string waits = "Console.WriteLine(\"first line é\");\nConsole.Error.WriteLine(\"to stderr\");\n" +
+                             "for (int i = 0; i < 600 && !System.IO.File.Exists(\"go\"); i++) System.Threading.Thread.Sleep(100);\n" +
+                             "Console.Write(System.IO.File.Exists(\"go\") ? \"second\" : \"no echo seen\");";
+        var root = Project(("nbs/nb.ipynb", Notebook(Code(waits))));
+
+        using var run = inProcess ? Start(root, "run", "nbs", "--log-output", "--in-process") : Start(root, "run", "nbs", "--log-output");
+        var stdout = run.StandardOutput.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        while (await run.StandardError.ReadLineAsync() is { } line)
+        {
+            seen.AppendLine(line);
+            if (line.Contains("to stderr", StringComparison.Ordinal)) break;
+        }
+        File.WriteAllText(Path.Combine(root, "nbs", "go"), "");
+        seen.Append(await run.StandardError.ReadToEndAsync());
+        await run.WaitForExitAsync();
+
+        Assert.True(run.ExitCode == 0, seen + await stdout);
+        Assert.Contains("first line é\n", seen.ToString());
+        Assert.Contains("second", seen.ToString());
+        var cell = CodeCell(Executed(root, "nbs", "nb.ipynb"), 0);
+        Assert.Equal("first line é\n", Text(cell.Outputs[0]));
+        Assert.Equal("to stderr\n", Text(cell.Outputs[1]));
+        Assert.Equal("second", Text(cell.Outputs[2]));
     }
 }

@@ -118,11 +118,15 @@ public class LosslabCommandTests
         var b = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "b-fine.ipynb"));
         Assert.Equal("smoke:world", Text(b.Cells[^1].Outputs[0]));
         var a = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "a-exits.ipynb"));
-        Assert.Equal("before", Text(a.Cells[0].Outputs[0]));
-        var exited = a.Cells[1];
+        var code = a.Cells.Where(c => c.IsCode).ToList();
+        Assert.Equal("before", Text(code[0].Outputs[0]));
+        var exited = code[1];
         Assert.Equal("failed", exited.Metadata["papermill"]!["status"]!.GetValue<string>());
         Assert.Contains("exit code 3", Text(exited.Outputs[^1]));
-        Assert.Empty(a.Cells[2].Outputs);
+        Assert.Empty(code[2].Outputs);
+        // Papermill's marker cells: at the top, and just before the cell in flight.
+        Assert.True(a.Cells[0].HasTag(LossLab.Notebooks.Execution.ExecutionRecord.ErrorMarkerTag));
+        Assert.True(a.Cells[a.Cells.IndexOf(exited) - 1].HasTag(LossLab.Notebooks.Execution.ExecutionRecord.ErrorMarkerTag));
         Assert.True(a.Metadata["papermill"]!["exception"]!.GetValue<bool>());
         Assert.Contains($"losslab: FAILED nbs/a-exits.ipynb: cell 2 (In [2]), id {exited.Id}: the notebook's process ended with exit code 3", stderr);
     }
@@ -246,5 +250,62 @@ public class LosslabCommandTests
         (exit, _, stderr) = await Losslab(root, "run", "g.ipynb", "--scale", "smoke", "-p", "Scale", "paper");
         Assert.True(exit == 0, stderr);
         Assert.Equal("paper:world", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "g.ipynb")).Cells[^1].Outputs[0]));
+    }
+
+    [Fact]
+    public async Task Base64_yaml_parameters_come_after_inline_yaml_and_before_p_and_bad_base64_is_refused()
+    {
+        var root = Project(("nbs/greet.ipynb", Greeter));
+        string B64(string yaml) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(yaml));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "-y", "Name: from-y", "-b", B64("Name: from-b\nScale: smoke"));
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("smoke:from-b", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "greet.ipynb")).Cells[^1].Outputs[0]));
+
+        (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "-b", B64("Name: from-b"), "-p", "Name", "from-p", "--scale", "smoke");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("smoke:from-p", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "greet.ipynb")).Cells[^1].Outputs[0]));
+
+        (exit, _, stderr) = await Losslab(root, "run", "nbs", "-b", "not base64!");
+        Assert.Equal(2, exit);
+        Assert.Contains("losslab: -b not base64!: not base64-encoded UTF-8 YAML", stderr);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Stdout_and_stderr_files_receive_the_cells_streams_of_every_notebook(bool inProcess)
+    {
+        var root = Project(
+            ("nbs/a.ipynb", Notebook(Code("Console.WriteLine(\"a out é\");\nConsole.Error.WriteLine(\"a err\");"))),
+            ("nbs/b.ipynb", Notebook(Code("Console.Write(\"b out\");"))));
+        string[] args = ["run", "nbs", "--stdout-file", "logs/out.txt", "--stderr-file", "logs/err.txt"];
+
+        var (exit, stdout, stderr) = await Losslab(root, inProcess ? [.. args, "--in-process"] : args);
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal("a out é\nb out", File.ReadAllText(Path.Combine(root, "logs", "out.txt")));
+        Assert.Equal("a err\n", File.ReadAllText(Path.Combine(root, "logs", "err.txt")));
+        Assert.DoesNotContain("a out", stderr);   // without --log-output nothing is echoed
+        Assert.Equal("a out é\n", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "a.ipynb")).Cells[0].Outputs[0]));
+    }
+
+    [Fact]
+    public async Task Prepare_only_injects_the_parameters_and_runs_nothing()
+    {
+        var root = Project(("nbs/greet.ipynb", Notebook(Code("string Scale = \"default\";\nstring Name = \"world\";", "parameters"),
+            Code("System.IO.File.WriteAllText(\"ran\", \"\");\nConsole.Write(Name);"))));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "--prepare-only", "-p", "Name", "prepared");
+
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.False(File.Exists(Path.Combine(root, "nbs", "ran")));
+        var nb = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "greet.ipynb"));
+        var injected = Assert.Single(nb.Cells, c => c.HasTag(LossLab.Notebooks.Execution.ParameterInjector.InjectedTag));
+        Assert.Contains("Name = \"prepared\"", injected.Source);
+        Assert.All(nb.Cells.Where(c => c.IsCode), c => Assert.Empty(c.Outputs));
+        Assert.All(nb.Cells.Where(c => c.IsCode), c => Assert.Null(c.ExecutionCount));
+        Assert.Equal("prepared", nb.Metadata["papermill"]!["parameters"]!["Name"]!.GetValue<string>());
+        Assert.False(Directory.Exists(Path.Combine(root, "artifacts", "site")));
     }
 }

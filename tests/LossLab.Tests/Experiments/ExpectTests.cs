@@ -53,6 +53,18 @@ public class ExpectTests
     }
 
     [Fact]
+    public void A_claim_needing_a_larger_scale_gives_that_reason_even_with_the_one_seed_this_scale_ran()
+    {
+        var claims = new Claims(RunScale.Default);
+        var needing = claims.Paired("gain", "p", "c", [2.0], [1.0], "x", Expect.Above(0).Needing(RunScale.Paper));
+        var plain = claims.Paired("gain2", "p", "c", [2.0], [1.0], "x", Expect.Above(0));
+        Assert.Equal(Verdict.NotRun, needing.Verdict);
+        Assert.Equal("needs the paper scale", needing.Reason);
+        Assert.Equal(Verdict.NotRun, plain.Verdict);
+        Assert.Equal("1 paired seed: no interval; a claim needs at least 3 replicates", plain.Reason);
+    }
+
+    [Fact]
     public void The_interval_method_reaches_the_test()
     {
         var claims = new Claims(RunScale.Default);

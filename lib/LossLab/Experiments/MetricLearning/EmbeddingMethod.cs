@@ -98,6 +98,11 @@ public sealed record EmbeddingMethod
         }, needsViews: true);
     }
 
+    /// <summary>The same method (loss, miner, batch size, training set, learning rate) under another name, e.g. one arm of
+    /// a learning-rate search.</summary>
+    public EmbeddingMethod Named(string name) =>
+        new(name, LearningRate, make, objective, NeedsViews) { Miner = Miner, BatchSize = BatchSize, TrainingSet = TrainingSet };
+
     /// <summary>Builds this method's loss for a training set of <paramref name="classes"/> classes.</summary>
     internal object Build(long classes) => make(classes) ?? throw new InvalidOperationException($"The loss factory of '{Name}' returned null.");
 

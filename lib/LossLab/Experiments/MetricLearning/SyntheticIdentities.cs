@@ -34,8 +34,12 @@ public static class SyntheticIdentities
     /// <param name="prototypeSeed">Seeds the prototypes (0).</param>
     /// <param name="maxShift">The largest random shift of the prototype in pixels, ≥ 0 (0: no shift).</param>
     /// <param name="smooth">Whether the prototypes are 3×3 box-smoothed (fewer effective dimensions: harder to tell apart).</param>
+    /// <param name="energyPreserving">Whether the degradation preserves the image's energy: instead of adding noise of σ(q)
+    /// and clipping, the centred (and, when q &lt; 0.3, down- and up-sampled) image u and a Gaussian noise image e are mixed
+    /// convexly, q·u/‖u‖ + (1 − q)·e/‖e‖, rescaled to the norm ‖P_c − 0.5‖ of the centred clean prototype and shifted back by
+    /// 0.5 (no clipping), so that ‖x − 0.5‖ = ‖P_c − 0.5‖ whatever the quality and the input norm carries no quality signal.</param>
     public static IdentityImages Generate(int identities, int perIdentity, int seed, int side = 8, int prototypeSeed = 0, int maxShift = 0,
-        bool smooth = false)
+        bool smooth = false, bool energyPreserving = false)
     {
         if (identities < 1) throw new ArgumentOutOfRangeException(nameof(identities), identities, "identities must be at least 1.");
         if (perIdentity < 1) throw new ArgumentOutOfRangeException(nameof(perIdentity), perIdentity, "perIdentity must be at least 1.");
@@ -65,6 +69,11 @@ public static class SyntheticIdentities
                         image[r * side + col] = sr >= 0 && sr < side && sc >= 0 && sc < side ? prototype[sr * side + sc] : 0;
                     }
                 if (q < LowResolutionBelow) DownUp(image, side);
+                if (energyPreserving)
+                {
+                    MixToEnergy(image, prototype, q, rng, features.AsSpan((int)(i * pixels), pixels));
+                    continue;
+                }
                 double sigma = NoiseStd(q);
                 for (int p = 0; p < pixels; p++)
                     features[i * pixels + p] = (float)Math.Clamp(image[p] + sigma * RandomSampling.Normal(rng), 0, 1);
@@ -98,6 +107,21 @@ public static class SyntheticIdentities
         double mean = values.Average();
         double std = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
         return values.Select(v => Math.Clamp(0.5 + 0.25 * (v - mean) / std, 0, 1)).ToArray();
+    }
+
+    /// <summary>Writes 0.5 + ‖P − 0.5‖·m/‖m‖ with m = q·u/‖u‖ + (1 − q)·e/‖e‖, u = image − 0.5, e ~ N(0, I).</summary>
+    static void MixToEnergy(double[] image, double[] prototype, double q, Random rng, Span<float> output)
+    {
+        int pixels = image.Length;
+        var noise = new double[pixels];
+        for (int p = 0; p < pixels; p++) noise[p] = RandomSampling.Normal(rng);
+        double target = Math.Sqrt(prototype.Sum(v => (v - 0.5) * (v - 0.5)));
+        double un = Math.Sqrt(image.Sum(v => (v - 0.5) * (v - 0.5))), en = Math.Sqrt(noise.Sum(v => v * v));
+        var mixed = new double[pixels];
+        for (int p = 0; p < pixels; p++)
+            mixed[p] = (un > 0 ? q * (image[p] - 0.5) / un : 0) + (1 - q) * noise[p] / en;
+        double mn = Math.Sqrt(mixed.Sum(v => v * v));
+        for (int p = 0; p < pixels; p++) output[p] = (float)(0.5 + target * mixed[p] / mn);
     }
 
     /// <summary>Replaces each 2×2 block of the image by its mean (2× down-sampling, then nearest up-sampling).</summary>

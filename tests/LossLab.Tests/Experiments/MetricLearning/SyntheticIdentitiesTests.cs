@@ -21,6 +21,44 @@ public class SyntheticIdentitiesTests
     }
 
     [Fact]
+    public void Energy_preserving_degradation_keeps_the_centred_norm_of_the_prototype_and_quality_sets_the_likeness()
+    {
+        var images = SyntheticIdentities.Generate(6, 30, seed: 3, smooth: true, energyPreserving: true);
+        var x = images.Data.Features.to_type(ScalarType.Float64).data<double>().ToArray();
+        var labels = images.Data.Labels.data<long>().ToArray();
+        var likeness = new List<(double Q, double Cos)>();
+        for (int i = 0; i < labels.Length; i++)
+        {
+            var proto = SyntheticIdentities.Prototype((int)labels[i], smooth: true);
+            double target = 0, norm = 0, dot = 0;
+            for (int p = 0; p < 64; p++)
+            {
+                double c = proto[p] - 0.5, v = x[i * 64 + p] - 0.5;
+                target += c * c; norm += v * v; dot += c * v;
+            }
+            // float64 loop: ‖x − 0.5‖ equals ‖P − 0.5‖ up to float32 rounding, whatever the quality.
+            Assert.Equal(Math.Sqrt(target), Math.Sqrt(norm), 4);
+            likeness.Add((images.Quality[i], dot / Math.Sqrt(target * norm)));
+        }
+        // Higher quality, closer to the prototype: the mean cosine of the top quality half beats the bottom half's.
+        var sorted = likeness.OrderBy(t => t.Q).ToArray();
+        double low = sorted.Take(sorted.Length / 2).Average(t => t.Cos), high = sorted.Skip(sorted.Length / 2).Average(t => t.Cos);
+        Assert.True(high > low + 0.2, $"high-quality cosine {high:F3} vs low-quality {low:F3}");
+        // The default (additive noise) does not preserve the norm: it grows as quality falls.
+        var additive = SyntheticIdentities.Generate(6, 30, seed: 3, smooth: true);
+        var xa = additive.Data.Features.to_type(ScalarType.Float64).data<double>().ToArray();
+        var la = additive.Data.Labels.data<long>().ToArray();
+        var ratios = Enumerable.Range(0, la.Length).Select(i =>
+        {
+            var proto = SyntheticIdentities.Prototype((int)la[i], smooth: true);
+            double t = 0, n = 0;
+            for (int p = 0; p < 64; p++) { t += (proto[p] - 0.5) * (proto[p] - 0.5); n += (xa[i * 64 + p] - 0.5) * (xa[i * 64 + p] - 0.5); }
+            return Math.Sqrt(n / t);
+        }).ToArray();
+        Assert.True(ratios.Max() > 1.5);
+    }
+
+    [Fact]
     public void Prototype_is_smooth_standardised_and_clipped()
     {
         foreach (var smooth in new[] { false, true })
