@@ -102,8 +102,10 @@ if mode == "protocol":
     reply, seen = run("4")
     results["after_silent"] = {"reply": reply, "iopub": seen}
 
-    # stop_on_error: a failing request and one queued behind it, sent without waiting.
-    first = kc.execute('throw new Exception("stop here");')
+    # stop_on_error: a failing request and one queued behind it, sent without waiting. The failing cell runs for a
+    # while before it throws, as a notebook's cells do, so that the second request is queued at the kernel (not still in
+    # transit) when the first fails; the kernel aborts what is queued then, as ipykernel does with its default timeout.
+    first = kc.execute('System.Threading.Thread.Sleep(500); throw new Exception("stop here");')
     second = kc.execute("5")
     results["stop_on_error"] = {"first": shell_reply(first), "second": shell_reply(second)}
 
