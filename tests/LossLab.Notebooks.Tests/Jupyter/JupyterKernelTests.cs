@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Xunit.Abstractions;
 using LossLab.Notebooks.Jupyter;
 using LossLab.Notebooks.Tests.Cli;
 using LossLab.Notebooks.Tests.Execution;
@@ -268,59 +269,107 @@ public class JupyterKernelTests
     }
 }
 
-/// <summary>A repository notebook executed by Jupyter's nbclient through LossLab's kernel at smoke scale gives the outputs
-/// of <c>losslab run --scale smoke</c>: the same output kinds per cell (stream chunks merged, as front ends show them),
-/// the same stream text with timings masked, and the same claim records. Opt-in (about 40 s): LOSSLAB_JUPYTER_NOTEBOOK=1.</summary>
-public class JupyterNotebookParityTests
+/// <summary>
+/// Every notebook under notebooks/ executed by Jupyter's nbclient through LossLab's kernel (as JupyterLab, VS Code's
+/// Jupyter extension and papermill drive it) at smoke scale gives the same outputs as <c>losslab run</c> at the same scale:
+/// output kinds and MIME types, stream text with timings masked, and the claim records. One notebook also runs through
+/// <c>jupyter nbconvert --to notebook --execute</c>. Opt-in (<c>LOSSLAB_JUPYTER_NOTEBOOK=1</c>: several minutes); skipped,
+/// with the reason, where Debian's python3-nbclient or jupyter-nbconvert is missing.
+/// </summary>
+[Collection("Engine")]
+public class JupyterNotebookParityTests(ITestOutputHelper log)
 {
     public const string OptInVariable = "LOSSLAB_JUPYTER_NOTEBOOK";
+    const string Python = "/usr/bin/python3";
 
-    [SkippableFact]
-    public async Task A_notebook_run_by_nbclient_through_the_kernel_matches_losslab_run()
+    static async Task<string> InstalledKernel(string scratch, string name)
     {
-        Skip.IfNot(Environment.GetEnvironmentVariable(OptInVariable) == "1", $"Opt-in: set {OptInVariable}=1 (runs a notebook twice, about 40 s).");
-        const string python = "/usr/bin/python3";
-        Skip.IfNot(File.Exists(python), "/usr/bin/python3 is missing.");
-        var root = RepositoryNotebooksTests.RepositoryRoot();
-        var source = Path.Combine(root, "notebooks", "metric-learning", "nb1.1-pair-similarity-losses.ipynb");
-        var scratch = NotebookHarness.Scratch();
-        var probe = await LosslabCommandTests.Losslab(scratch, "kernel", "list");
-        Assert.Equal(0, probe.Exit);
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("import nbclient, nbformat, jupyter_client");
-        using (var check = System.Diagnostics.Process.Start(start)!)
-        {
-            await check.WaitForExitAsync();
-            Skip.If(check.ExitCode != 0, "python3-nbclient is not installed (apt-get install python3-nbclient python3-jupyter-client).");
-        }
-
-        var install = await LosslabCommandTests.Losslab(scratch, "kernel", "install", "--prefix", scratch, "--name", "ll-nb");
+        Skip.IfNot(Environment.GetEnvironmentVariable(OptInVariable) == "1", $"Opt-in: set {OptInVariable}=1 (runs every notebook twice, several minutes).");
+        Skip.IfNot(File.Exists(Python), "/usr/bin/python3 is missing.");
+        var probe = await Run(Python, ["-c", "import nbclient, nbformat, jupyter_client"], scratch);
+        Skip.If(probe.Exit != 0, "python3-nbclient is not installed (apt-get install python3-nbclient python3-jupyter-client).");
+        var install = await LosslabCommandTests.Losslab(scratch, "kernel", "install", "--prefix", scratch, "--name", name);
         Assert.True(install.Exit == 0, install.Err);
-        var viaKernel = Path.Combine(scratch, "kernel.ipynb");
-        var driver = Path.Combine(root, "tests", "LossLab.Notebooks.Tests", "Jupyter", "driver.py");
-        var run = new ProcessStartInfo(python) { WorkingDirectory = scratch, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { driver, "ll-nb", Path.Combine(scratch, "share", "jupyter"), Path.Combine(scratch, "stderr.txt"), "notebook", source, viaKernel })
-            run.ArgumentList.Add(a);
-        using (var p = System.Diagnostics.Process.Start(run)!)
-        {
-            var output = p.StandardOutput.ReadToEndAsync();
-            var errors = p.StandardError.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            Assert.True(p.ExitCode == 0, await errors);
-            var result = JsonNode.Parse(await output)!;
-            Assert.True(result["error"] is null, result["error"]?.ToString());
-        }
-        var batch = await LosslabCommandTests.Losslab(scratch, "run", source, "--scale", "smoke", "--out", Path.Combine(scratch, "art"));
-        Assert.True(batch.Exit == 0, batch.Err);
-        var viaRun = Directory.GetFiles(Path.Combine(scratch, "art"), Path.GetFileName(source), SearchOption.AllDirectories)
-            .Single(p => !p.Contains(Path.DirectorySeparatorChar + "site" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
-
-        Assert.Equal(Summary(viaRun), Summary(viaKernel));
+        return Path.Combine(scratch, "share", "jupyter");
     }
 
-    /// <summary>Per code cell: output kinds with their MIME types (consecutive streams merged), stream text with numbers
-    /// before " s" masked, and the claim records' id, verdict and observed value.</summary>
+    static async Task<(int Exit, string Out, string Err)> Run(string file, IEnumerable<string> args, string directory, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) start.Environment[k] = v;
+        using var p = System.Diagnostics.Process.Start(start)!;
+        var output = p.StandardOutput.ReadToEndAsync();
+        var errors = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await output, await errors);
+    }
+
+    [SkippableFact]
+    public async Task Every_notebook_run_by_nbclient_through_the_kernel_matches_losslab_run()
+    {
+        var scratch = NotebookHarness.Scratch();
+        var data = await InstalledKernel(scratch, "ll-nb");
+        var root = RepositoryNotebooksTests.RepositoryRoot();
+        var notebooks = Directory.GetFiles(Path.Combine(root, "notebooks"), "*.ipynb", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(notebooks);
+
+        var viaKernel = Path.Combine(scratch, "kernel");
+        var driver = Path.Combine(root, "tests", "LossLab.Notebooks.Tests", "Jupyter", "driver.py");
+        var kernelRun = await Run(Python, [driver, "ll-nb", data, Path.Combine(scratch, "kernel-stderr.txt"), "notebook", viaKernel, .. notebooks], scratch);
+        log.WriteLine(kernelRun.Err);
+        Assert.True(kernelRun.Exit == 0, kernelRun.Err);
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(viaKernel, "summary.json")))!.AsArray();
+
+        var batch = await LosslabCommandTests.Losslab(scratch, "run", Path.Combine(root, "notebooks"), "--scale", "smoke", "--out", Path.Combine(scratch, "art"));
+        Assert.True(batch.Exit == 0, batch.Err);
+
+        var problems = new List<string>();
+        foreach (var entry in summary)
+        {
+            var source = entry!["notebook"]!.GetValue<string>();
+            if (entry["error"] is JsonValue error) { problems.Add($"{Path.GetFileName(source)}: {error}"); continue; }
+            var viaRun = Directory.GetFiles(Path.Combine(scratch, "art"), Path.GetFileName(source), SearchOption.AllDirectories)
+                .Single(p => !p.Contains(Path.DirectorySeparatorChar + "site" + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+            var expected = Summary(viaRun);
+            var actual = Summary(entry["output"]!.GetValue<string>());
+            var first = Enumerable.Range(0, Math.Max(expected.Count, actual.Count))
+                .FirstOrDefault(i => i >= expected.Count || i >= actual.Count || expected[i] != actual[i], -1);
+            if (first >= 0)
+                problems.Add($"{Path.GetFileName(source)}: output {first} differs: losslab run «{(first < expected.Count ? expected[first] : "(none)")}» vs kernel «{(first < actual.Count ? actual[first] : "(none)")}»");
+            log.WriteLine($"{Path.GetFileName(source)}: {entry["seconds"]} s through the kernel, {expected.Count} outputs, {(first < 0 ? "same" : "different")}");
+        }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(notebooks.Count, summary.Count);
+    }
+
+    [SkippableFact]
+    public async Task Nbconvert_executes_a_notebook_through_the_kernel()
+    {
+        var scratch = NotebookHarness.Scratch();
+        var data = await InstalledKernel(scratch, "ll-nbconvert");
+        Skip.IfNot(File.Exists("/usr/bin/jupyter-nbconvert"), "jupyter-nbconvert is not installed (apt-get install jupyter-nbconvert).");
+        var root = RepositoryNotebooksTests.RepositoryRoot();
+        var source = Path.Combine(root, "notebooks", "scaling-laws", "chinchilla-replication.ipynb");
+        var target = Path.Combine(scratch, "executed.ipynb");
+        var run = await Run("/usr/bin/jupyter", ["nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.kernel_name=ll-nbconvert",
+            "--ExecutePreprocessor.timeout=600", "--output", target, source], Path.GetDirectoryName(source)!, new Dictionary<string, string> { ["JUPYTER_PATH"] = data });
+        Assert.True(run.Exit == 0, run.Err);
+        var nb = JsonNode.Parse(File.ReadAllText(target))!;
+        // nbclient keeps the document's kernelspec metadata; language_info is what the running kernel's kernel_info said.
+        Assert.Equal("text/x-csharp", nb["metadata"]!["language_info"]!["mimetype"]!.GetValue<string>());
+        var code = nb["cells"]!.AsArray().Where(c => c!["cell_type"]!.GetValue<string>() == "code").ToList();
+        Assert.Equal(Enumerable.Range(1, code.Count), code.Select(c => c!["execution_count"]!.GetValue<int>()));
+        var outputs = code.SelectMany(c => c!["outputs"]!.AsArray()).ToList();
+        Assert.DoesNotContain(outputs, o => o!["output_type"]!.GetValue<string>() == "error");
+        Assert.Contains(outputs, o => o!["data"]?["text/html"] is not null && o["data"]!["text/html"]!.ToJsonString().Contains("plotly", StringComparison.OrdinalIgnoreCase));
+        var claims = outputs.SelectMany(o => o!["metadata"]?["losslab"]?["claims"] as JsonArray ?? []).ToList();
+        Assert.NotEmpty(claims);
+        Assert.All(claims, c => Assert.Contains(c!["verdict"]!.GetValue<string>(), new[] { "held", "failed", "inconclusive", "not-run" }));
+    }
+
+    /// <summary>Per code cell: output kinds with their MIME types (consecutive streams merged), stream text with wall-clock
+    /// times and ratios masked, and the claim records' id, verdict and observed value.</summary>
     static List<string> Summary(string path)
     {
         var nb = JsonNode.Parse(File.ReadAllText(path))!;
@@ -336,7 +385,7 @@ public class JupyterNotebookParityTests
                 if (type == "stream")
                 {
                     var text = o["text"] is JsonArray parts ? string.Concat(parts.Select(x => x!.GetValue<string>())) : o["text"]!.GetValue<string>();
-                    text = System.Text.RegularExpressions.Regex.Replace(text, @"[0-9.]+ (m?s)\b", "# $1");
+                    text = System.Text.RegularExpressions.Regex.Replace(text, @"[0-9.]+( m?s\b|×)", "#$1");   // wall-clock times and ratios
                     var name = o["name"]!.GetValue<string>();
                     if (lastStream == name) { lines[^1] += text; continue; }
                     lastStream = name;

@@ -21,21 +21,30 @@ from jupyter_client.session import Session  # noqa: E402
 results = {"specs": sorted(KernelSpecManager().find_kernel_specs())}
 
 if mode == "notebook":
+    # Each NOTEBOOK through nbclient with this kernel, papermill-style: a cell after the parameters cell sets the scale.
+    # The executed copies and summary.json (notebook, output, seconds, error) go to OUT; the kernels' stderr to STDERR_FILE.
     import nbformat
     from nbclient import NotebookClient
-    source, target = sys.argv[5], sys.argv[6]
-    nb = nbformat.read(source, as_version=4)
-    # papermill-style: a cell after the parameters cell sets the scale.
-    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", []))
-    nb.cells.insert(at + 1, nbformat.v4.new_code_cell('Scale = "smoke";', metadata={"tags": ["injected-parameters"]}))
-    results["error"] = None
-    try:
-        with open(stderr_path, "w") as stderr:
-            NotebookClient(nb, kernel_name=name, timeout=600, startup_timeout=60, kernel_manager_kwargs={},
-                           resources={"metadata": {"path": os.path.dirname(os.path.abspath(source))}}).execute(stderr=stderr)
-    except Exception as e:  # the test reports it
-        results["error"] = (type(e).__name__ + ": " + str(e))[-3000:]
-    nbformat.write(nb, target)
+    out = sys.argv[5]
+    os.makedirs(out, exist_ok=True)
+    summary = []
+    with open(stderr_path, "w") as stderr:
+        for source in sys.argv[6:]:
+            nb = nbformat.read(source, as_version=4)
+            at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", []))
+            nb.cells.insert(at + 1, nbformat.v4.new_code_cell('Scale = "smoke";', metadata={"tags": ["injected-parameters"]}))
+            began, error = time.time(), None
+            try:
+                NotebookClient(nb, kernel_name=name, timeout=600, startup_timeout=60,
+                               resources={"metadata": {"path": os.path.dirname(os.path.abspath(source))}}).execute(stderr=stderr)
+            except Exception as e:  # the test reports it
+                error = (type(e).__name__ + ": " + str(e))[-3000:]
+            target = os.path.join(out, os.path.basename(source))
+            nbformat.write(nb, target)
+            summary.append({"notebook": source, "output": target, "seconds": round(time.time() - began, 1), "error": error})
+            print("%s %.1f s %s" % ("ok" if error is None else "FAILED", time.time() - began, source), file=sys.stderr, flush=True)
+    with open(os.path.join(out, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
     print(json.dumps(results))
     sys.exit(0)
 stderr = open(stderr_path, "w")
