@@ -253,11 +253,13 @@ public class JupyterKernelTests
     }
 
     [SkippableFact]
-    public async Task Interrupt_while_idle_keeps_the_kernel_a_busy_loop_interrupted_ends_it_and_the_client_restarts_it()
+    public async Task Interrupt_while_idle_keeps_the_kernel_SIGINT_stops_a_cell_waiting_for_input_a_busy_loop_interrupted_ends_it_and_the_client_restarts_it()
     {
         var r = await Drive("interrupt");
         Assert.Equal("ok", S(r["idle_interrupt_reply"]!["status"]));
         Assert.Equal("1", S(Iopub(r["after_idle_interrupt"]!).Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]));
+        Assert.Equal("error", S(r["sigint_reply"]!["status"]));
+        Assert.Equal("2", S(Iopub(r["after_sigint"]!).Single(m => m.Type == "execute_result").Content["data"]!["text/plain"]));
         Assert.Equal(("error", "KernelInterrupted"), (S(r["interrupted_reply"]!["status"]), S(r["interrupted_reply"]!["ename"])));
         Assert.False(r["alive_after_interrupt"]!.GetValue<bool>());
         foreach (var (key, value) in new[] { ("after_restart", "7"), ("after_second_restart", "8") })

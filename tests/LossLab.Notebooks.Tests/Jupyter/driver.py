@@ -167,6 +167,15 @@ elif mode == "interrupt":
             break
     reply, seen = run("1")
     results["after_idle_interrupt"] = {"reply": reply, "iopub": seen}
+    # SIGINT to the kernel's process (what interrupt_mode "signal" front ends send) while a cell waits for input: the
+    # cell stops with an error, the kernel stays and answers.
+    import signal
+    msg_id = kc.execute('var answer = Console.ReadLine();', allow_stdin=True)
+    kc.get_stdin_msg(timeout=60)
+    os.kill(km.provisioner.pid, signal.SIGINT)
+    results["sigint_reply"] = shell_reply(msg_id)
+    reply, seen = run("2")
+    results["after_sigint"] = {"reply": reply, "iopub": seen}
     # A busy loop: interrupted once it is running (its first output arrived); it cannot stop, so the kernel exits.
     msg_id = kc.execute('Console.WriteLine("looping"); long n = 0; while (true) { n++; }')
     while True:
