@@ -344,7 +344,8 @@ public sealed class JupyterKernelServer : IDisposable
     }
 
     /// <summary>Console.ReadLine in a cell: an input_request on the stdin channel to the client that sent the execute
-    /// request, answered by its input_reply (end of input when the kernel is interrupted or stops meanwhile).</summary>
+    /// request, answered by its input_reply. An interrupt meanwhile stops the cell (<see cref="OperationCanceledException"/>,
+    /// as Python's input() raises KeyboardInterrupt); a kernel stopping meanwhile ends the input (null).</summary>
     string? RequestInput(JupyterMessage request, string prompt)
     {
         var ask = JupyterMessage.Create("input_request", new JsonObject { ["prompt"] = prompt, ["password"] = false }, request, session);
@@ -357,6 +358,7 @@ public sealed class JupyterKernelServer : IDisposable
                 if (!stdin.TryReceiveMultipartBytes(Poll, ref frames!)) continue;
                 if (Verify(frames, "stdin") is { Type: "input_reply" } reply) return reply.Content["value"]?.GetValue<string>() ?? "";
             }
+            if (!stopped.IsSet && interrupted is { Task.IsCompleted: true }) throw new OperationCanceledException("The cell was interrupted while it waited for input.");
             return null;
         }
     }
