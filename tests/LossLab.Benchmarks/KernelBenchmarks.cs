@@ -93,10 +93,12 @@ public sealed class JupyterTestClient : IDisposable
     readonly MessageCodec codec;
     readonly string session = Guid.NewGuid().ToString("N");
     readonly string folder;
+    readonly System.Collections.Concurrent.ConcurrentQueue<string> errors;
 
-    JupyterTestClient(Process process, ConnectionInfo info, string folder)
+    JupyterTestClient(Process process, ConnectionInfo info, string folder, System.Collections.Concurrent.ConcurrentQueue<string> errors)
     {
         this.process = process;
+        this.errors = errors;
         this.folder = folder;
         codec = new MessageCodec(info.Key);
         iopub.Connect(info.Endpoint(info.IopubPort));
@@ -123,11 +125,12 @@ public sealed class JupyterTestClient : IDisposable
         var start = new ProcessStartInfo(argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
         foreach (var a in argv.Skip(1)) start.ArgumentList.Add(a.Replace("{connection_file}", connection, StringComparison.Ordinal));
         var process = Process.Start(start)!;
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { errors.Enqueue(line); while (errors.Count > 20) errors.TryDequeue(out string? _); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new JupyterTestClient(process, ConnectionInfo.Read(connection), folder);
+        return new JupyterTestClient(process, ConnectionInfo.Read(connection), folder, errors);
     }
 
     static int[] FreePorts(int count)
@@ -173,7 +176,7 @@ public sealed class JupyterTestClient : IDisposable
         var frames = new List<byte[]>();
         while (reply is null || !idle)
         {
-            if (process.HasExited) throw new InvalidOperationException($"The kernel exited with code {process.ExitCode}.");
+            if (process.HasExited) throw new InvalidOperationException($"The kernel exited with code {process.ExitCode}: {string.Join("\n", errors)}");
             if (deadline.Elapsed > timeout) throw new TimeoutException($"No {(reply is null ? "reply" : "idle status")} to {type} within {timeout}.");
             if (reply is null && shell.TryReceiveMultipartBytes(TimeSpan.FromMilliseconds(1), ref frames!))
             {
