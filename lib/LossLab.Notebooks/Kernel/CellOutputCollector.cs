@@ -61,7 +61,7 @@ sealed class CellOutputCollector : IDisplaySink
                 {
                     var capture = (StreamCapture)entry;
                     if (capture.Finish() is { } spill) spills.Add(spill);
-                    outputs.Add(CellOutputs.Stream(capture.Name, capture.NotebookText()));
+                    outputs.Add(capture.NotebookOutput());
                 }
             }
             entries.Clear();
@@ -127,7 +127,6 @@ sealed class CellOutputCollector : IDisplaySink
         readonly int half = (int)Math.Clamp(limit / 2, 1, int.MaxValue / 4);
         System.IO.StreamWriter? file;
         string? temp;
-        string tail = "";
         long characters, lines;
         StreamSpill? spilled;
 
@@ -162,47 +161,118 @@ sealed class CellOutputCollector : IDisplaySink
             if (file is null) return spilled;
             file.Dispose();
             file = null;
-            tail = LastCharacters(temp!, half);
             File.Move(temp!, path, overwrite: true);
             spilled = new StreamSpill(Name, System.IO.Path.GetFileName(path), System.IO.Path.GetFullPath(path), characters, lines);
             return spilled;
         }
 
-        /// <summary>The last <paramref name="count"/> characters of a UTF-8 file (fewer when it is shorter), read from the
-        /// end: <paramref name="count"/> bytes first (enough for ASCII), more while multi-byte characters leave it short,
-        /// each read started at a character boundary and never splitting a surrogate pair.</summary>
+        /// <summary>The last <paramref name="count"/> characters of a UTF-8 file (fewer when it is shorter).</summary>
         internal static string LastCharacters(string file, int count)
         {
+            var text = new StringBuilder();
+            ReadLastCharacters(file, count, chunk => text.Append(chunk));
+            return text.ToString();
+        }
+
+        /// <summary>Feeds the last <paramref name="count"/> characters of a UTF-8 file (fewer when it is shorter) to
+        /// <paramref name="sink"/> in pieces, without holding them in one string. Where they start is found from the end:
+        /// <paramref name="count"/> bytes first (enough for ASCII), more while multi-byte characters leave it short, each
+        /// start at a character boundary; the start never splits a surrogate pair.</summary>
+        internal static void ReadLastCharacters(string file, int count, Action<ReadOnlySpan<char>> sink)
+        {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            var buffer = new byte[1 << 16];
+            var chars = new char[Utf8.GetMaxCharCount(buffer.Length)];
             long take = Math.Min(stream.Length, (long)count + 3);
+            long start;
+            long available;
             while (true)
             {
-                var bytes = new byte[take];
-                stream.Seek(-take, SeekOrigin.End);
-                stream.ReadExactly(bytes);
+                start = stream.Length - take;
+                stream.Seek(start, SeekOrigin.Begin);
+                int lead = stream.Read(buffer, 0, (int)Math.Min(4, take));
                 int from = 0;
-                while (from < bytes.Length && (bytes[from] & 0xC0) == 0x80) from++;   // a continuation byte: not a boundary
-                var text = Utf8.GetString(bytes, from, bytes.Length - from);
-                if (text.Length >= count)
+                while (from < lead && (buffer[from] & 0xC0) == 0x80) from++;   // a continuation byte: not a boundary
+                start += from;
+                available = Decode(stream, start, buffer, chars, skip: long.MaxValue, sink: null);
+                if (available >= count || take == stream.Length) break;
+                take = Math.Min(stream.Length, take + 4L * (count - available) + 3);
+            }
+            Decode(stream, start, buffer, chars, skip: Math.Max(0, available - count), sink);
+        }
+
+        /// <summary>Decodes the file from byte <paramref name="start"/> to its end in blocks; passes what follows the first
+        /// <paramref name="skip"/> characters (one more when that would split a surrogate pair) to <paramref name="sink"/>;
+        /// returns the number of characters decoded.</summary>
+        static long Decode(FileStream stream, long start, byte[] buffer, char[] chars, long skip, Action<ReadOnlySpan<char>>? sink)
+        {
+            stream.Seek(start, SeekOrigin.Begin);
+            var decoder = Utf8.GetDecoder();
+            long seen = 0;
+            bool first = true;
+            while (true)
+            {
+                int read = stream.Read(buffer, 0, buffer.Length);
+                int n = decoder.GetChars(buffer, 0, read, chars, 0, flush: read == 0);
+                if (sink is not null && seen + n > skip)
                 {
-                    int cut = text.Length - count;
-                    return text[(char.IsLowSurrogate(text[cut]) ? cut + 1 : cut)..];
+                    int at = (int)Math.Max(0, skip - seen);
+                    if (first && at < n && char.IsLowSurrogate(chars[at])) at++;
+                    first = false;
+                    if (at < n) sink(chars.AsSpan(at, n - at));
                 }
-                if (take == stream.Length) return text;
-                take = Math.Min(stream.Length, take + 4L * (count - text.Length) + 3);
+                seen += n;
+                if (read == 0) return seen;
             }
         }
 
-        /// <summary>The text the notebook keeps: all of it, or head, a note naming the side file, and tail.</summary>
-        public string NotebookText()
+        /// <summary>The stream output the notebook keeps: all of it, or head, a note naming the side file, and tail (read
+        /// back from the side file), split into lines as nbformat stores them without building the text in one string.</summary>
+        public JsonObject NotebookOutput()
         {
-            if (spilled is null) return head.ToString();
-            var headText = head.ToString();
-            long omitted = characters - headText.Length - tail.Length;
-            var note = $"{(headText.EndsWith('\n') ? "" : "\n")}[losslab: {omitted.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} omitted here " +
-                       $"({characters.ToString("N0", CultureInfo.InvariantCulture)} characters, {lines.ToString("N0", CultureInfo.InvariantCulture)} lines in all); " +
-                       $"the whole stream is in {spilled.File}, beside this notebook]\n";
-            return string.Concat(headText, note, tail);
+            if (spilled is null) return CellOutputs.Stream(Name, head.ToString());
+            var text = new JsonArray();
+            var splitter = new LineSplitter(line => text.Add(line));
+            foreach (var chunk in head.GetChunks()) splitter.Add(chunk.Span);
+            long kept = head.Length;
+            long tailCharacters = 0;
+            bool headEndsLine = head.Length > 0 && head[^1] == '\n';
+            var tailLines = new List<string>();
+            var tailSplitter = new LineSplitter(tailLines.Add);
+            ReadLastCharacters(spilled.Path, half, chunk => { tailCharacters += chunk.Length; tailSplitter.Add(chunk); });
+            tailSplitter.Finish();
+            long omitted = characters - kept - tailCharacters;
+            splitter.Add($"{(headEndsLine ? "" : "\n")}[losslab: {omitted.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} omitted here " +
+                         $"({characters.ToString("N0", CultureInfo.InvariantCulture)} characters, {lines.ToString("N0", CultureInfo.InvariantCulture)} lines in all); " +
+                         $"the whole stream is in {spilled.File}, beside this notebook]\n");
+            splitter.Finish();
+            foreach (var line in tailLines) text.Add(line);
+            return new JsonObject { ["name"] = Name, ["output_type"] = "stream", ["text"] = text };
+        }
+    }
+
+    /// <summary>Splits text given in pieces into lines that keep their '\n', as <see cref="JsonText.SplitLines"/> splits
+    /// the whole text.</summary>
+    sealed class LineSplitter(Action<string> emit)
+    {
+        readonly StringBuilder partial = new();
+
+        public void Add(ReadOnlySpan<char> text)
+        {
+            while (text.Length > 0)
+            {
+                int end = text.IndexOf('\n');
+                if (end < 0) { partial.Append(text); return; }
+                if (partial.Length == 0) emit(new string(text[..(end + 1)]));
+                else { partial.Append(text[..(end + 1)]); emit(partial.ToString()); partial.Clear(); }
+                text = text[(end + 1)..];
+            }
+        }
+
+        public void Finish()
+        {
+            if (partial.Length > 0) emit(partial.ToString());
+            partial.Clear();
         }
     }
 

@@ -33,6 +33,22 @@ public class CellOutputCollectorTests
         Assert.Equal(expected, tail);
     }
 
+    [Theory]
+    [InlineData(70_000)]
+    [InlineData(150_001)]
+    public void Last_characters_spanning_several_read_blocks_are_the_strings_suffix(int count)
+    {
+        // Far more than one 64 KiB read block, with 2-, 3- and 4-byte characters.
+        var file = Path.Combine(NotebookHarness.Scratch(), "long.txt");
+        var text = Text(20_000);
+        File.WriteAllText(file, text, new UTF8Encoding(false));
+        Assert.True(new FileInfo(file).Length > 3 * 65536);
+
+        var expected = text[^count..];
+        if (char.IsLowSurrogate(expected[0])) expected = expected[1..];
+        Assert.Equal(expected, CellOutputCollector.StreamCapture.LastCharacters(file, count));
+    }
+
     [Fact]
     public void A_short_file_is_returned_whole()
     {
@@ -58,6 +74,8 @@ public class CellOutputCollectorTests
         Assert.Equal(whole.Length, spill.Characters);
         Assert.Equal(300, spill.Lines);
         var kept = JsonText.JoinLines(Assert.Single(outputs)!["text"]);
+        // Stored as nbformat stores a multi-line string: the same lines as splitting the kept text in one piece.
+        Assert.Equal(JsonText.SplitLines(kept), outputs[0]!["text"]!.AsArray().Select(l => l!.GetValue<string>()));
         var head = whole[..500];
         var tail = whole[^500..];
         if (char.IsLowSurrogate(tail[0])) tail = tail[1..];
