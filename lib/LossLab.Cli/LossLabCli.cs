@@ -16,6 +16,7 @@ public static class LossLabCli
         RenderCommand.Create,
         DiffCommand.Create,
         KernelCommand.Create,
+        SweepCommand.Create,
     ];
 
     /// <summary>The root command.</summary>
