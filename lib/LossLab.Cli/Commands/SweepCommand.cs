@@ -117,14 +117,17 @@ public static class SweepCommand
             var manifest = SweepManifest.Load(parse.GetValue(dir)!);
             int i = parse.GetValue(index) ?? (int.TryParse(Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"), CultureInfo.InvariantCulture, out var t)
                 ? t : throw new SweepException("give --index or run inside a Slurm array task (SLURM_ARRAY_TASK_ID)."));
-            return RunPoint(manifest, manifest.Point(i));
+            // In a Slurm task: torch uses the CPUs the task was given (1 unless --cpus-per-task).
+            int? threads = Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID") is null ? null
+                : int.TryParse(Environment.GetEnvironmentVariable("SLURM_CPUS_PER_TASK"), CultureInfo.InvariantCulture, out var cpus) ? cpus : 1;
+            return RunPoint(manifest, manifest.Point(i), threads);
         }));
         return command;
     }
 
     /// <summary>Runs a point through <c>losslab run</c> in a child process (its output in the point's <c>run.log</c>);
     /// records it as running first and done or failed at the end.</summary>
-    internal static int RunPoint(SweepManifest manifest, SweepPoint point)
+    internal static int RunPoint(SweepManifest manifest, SweepPoint point, int? threads = null)
     {
         var folder = manifest.PointFolder(point);
         Directory.CreateDirectory(folder);
@@ -132,6 +135,8 @@ public static class SweepCommand
         var host = Environment.MachineName;
         manifest.WriteRecord(point, new PointRecord(PointState.Running, null, started, null, host, Environment.ProcessId));
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (threads is { } n && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("LOSSLAB_THREADS")))
+            start.Environment["LOSSLAB_THREADS"] = n.ToString(CultureInfo.InvariantCulture);
         start.ArgumentList.Add(typeof(SweepCommand).Assembly.Location);
         start.ArgumentList.Add("run");
         foreach (var nb in manifest.Notebooks) start.ArgumentList.Add(nb);
@@ -166,7 +171,7 @@ public static class SweepCommand
         int failed = 0, finished = 0;
         Parallel.ForEach(points, new ParallelOptions { MaxDegreeOfParallelism = jobs }, point =>
         {
-            int exit = RunPoint(manifest, point);
+            int exit = RunPoint(manifest, point, Math.Max(1, Environment.ProcessorCount / jobs));   // the cores split among the points at once
             if (exit != 0) Interlocked.Increment(ref failed);
             int n = Interlocked.Increment(ref finished);
             Console.WriteLine($"[{n}/{points.Count}] {(exit == 0 ? "done  " : $"FAILED (exit {exit})")} {point.Name}  {watch.Elapsed.TotalSeconds:0.0} s");
