@@ -22,6 +22,8 @@ public static class RenderCommand
                 Console.Error.WriteLine($"losslab: no folder of executed notebooks at {root}.");
                 return 2;
             }
+            if (File.Exists(Path.Combine(root, LossLab.Notebooks.Sweeps.SweepManifest.FileName)))
+                return SweepCommand.Render(root, null, null, null);   // a sweep's folder: its table and page (losslab sweep render)
             try
             {
                 var result = Render(root, parse.GetValue(site), parse.GetValue(sources));

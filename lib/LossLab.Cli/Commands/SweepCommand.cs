@@ -43,7 +43,31 @@ public static class SweepCommand
         command.Subcommands.Add(Status());
         command.Subcommands.Add(Resume());
         command.Subcommands.Add(Task());
+        command.Subcommands.Add(RenderSweep());
         return command;
+    }
+
+    static Command RenderSweep()
+    {
+        var dir = new Argument<string>("DIR") { Description = "The sweep's folder." };
+        var metric = new Option<string?>("--metric") { Description = "The claim (id or notebook/id) whose estimate the chart shows (default: the first).", HelpName = "ID" };
+        var by = new Option<string?>("--by") { Description = "The parameter on the chart's x axis (default: the first varying one).", HelpName = "NAME" };
+        var seeds = new Option<string?>("--seeds") { Description = "A varying parameter to average over (with a 95 % t-interval), e.g. RunSeeds.", HelpName = "NAME" };
+        var command = new Command("render", "One result from every point: sweep.csv, sweep-table.json and sweep.html (table and chart).") { dir, metric, by, seeds };
+        command.SetAction(parse => Guarded(() => Render(parse.GetValue(dir)!, parse.GetValue(metric), parse.GetValue(by), parse.GetValue(seeds))));
+        return command;
+    }
+
+    /// <summary>Writes a sweep's table and page (also what <c>losslab render DIR</c> does for a sweep folder).</summary>
+    public static int Render(string directory, string? metric, string? by, string? seeds)
+    {
+        var manifest = SweepManifest.Load(directory);
+        var states = SweepStatus.Of(manifest);
+        var rows = SweepReport.Rows(manifest, p => states[p.Index].Label);
+        var page = SweepReport.Write(manifest, rows, metric, by, seeds);
+        Console.WriteLine($"Sweep: {Path.GetRelativePath(Environment.CurrentDirectory, page)} ({manifest.Points.Count} points, {rows.Count(r => r.Claim is not null)} claim results; " +
+                          string.Join(", ", states.GroupBy(s => s.Label).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}")) + ")");
+        return states.All(s => s.Label == "done") ? 0 : 1;
     }
 
     internal sealed record ExecutorOptions(Option<string> Kind, Option<int> Jobs, Option<bool> Wait, Option<string?> Partition, Option<string?> Time,

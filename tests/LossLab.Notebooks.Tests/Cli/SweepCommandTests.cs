@@ -80,6 +80,57 @@ public class SweepCommandTests(ITestOutputHelper log)
         Assert.Contains("holds another sweep", clash.Err);
     }
 
+    [Fact]
+    public async Task Render_writes_one_table_and_a_chart_of_a_claim_against_a_parameter_with_seeds_averaged()
+    {
+        var lib = Path.Combine(RepositoryNotebooksTests.RepositoryRoot(), "lib", "LossLab", "bin", "Release", "net10.0", "LossLab.dll");
+        var dir = NotebookHarness.Scratch();
+        // A claim whose sample is {W + S/10, W + 1 + S/10, W + 2 + S/10}: its estimate (the mean) is W + 1 + S/10.
+        File.WriteAllText(Path.Combine(dir, "claim.ipynb"), """
+            {"cells": [
+              {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "execution_count": null, "outputs": [],
+               "source": ["int Width = 2;\n", "int Seed = 1;\n", "string Scale = \"default\";"]},
+              {"cell_type": "code", "metadata": {}, "execution_count": null, "outputs": [],
+               "source": ["#r \"LIBRARY\"\n", "using LossLab.Experiments;\n",
+                          "var claims = new Claims(RunScales.Parse(Scale));\n",
+                          "claims.OneSample(id: \"width-shows\", paper: \"test\", claim: \"the width shows\", sample: new[] { Width + Seed / 10.0, Width + 1 + Seed / 10.0, Width + 2 + Seed / 10.0 }, statistic: \"width\", expect: Expect.Above(0));\n",
+                          "claims.Display();"]}],
+             "metadata": {"kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"}, "language_info": {"name": "C#"}},
+             "nbformat": 4, "nbformat_minor": 5}
+            """.Replace("LIBRARY", lib, StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "sweep.yaml"), "notebooks: [claim.ipynb]\nparameters:\n  Width: [1, 3]\n  Seed: [1, 2]\n");
+        var run = await LosslabCommandTests.Losslab(dir, "sweep", "sweep.yaml", "--jobs", "2");
+        Assert.True(run.Exit == 0, run.Out + run.Err);
+
+        var render = await LosslabCommandTests.Losslab(dir, "sweep", "render", "sweep", "--by", "Width", "--seeds", "Seed");
+        Assert.True(render.Exit == 0, render.Out + render.Err);
+        Assert.Contains("4 points, 4 claim results; 4 done", render.Out);
+        var csv = File.ReadAllLines(Path.Combine(dir, "sweep", "sweep.csv"));
+        Assert.Equal("index,point,state,Width,Seed,notebook,claim,verdict,estimate,lower,upper,n", csv[0]);
+        Assert.StartsWith("3,\"Width=3,Seed=2\",done,3,2,claim.ipynb,width-shows,held,4.2,", csv[4]);
+        Assert.Equal(5, csv.Length);
+        var table = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "sweep", "sweep-table.json")))!.AsArray();
+        Assert.Equal(2.2, table[1]!["estimate"]!.GetValue<double>(), 12);   // Width 1, Seed 2: W + 1 + S/10
+        var html = File.ReadAllText(Path.Combine(dir, "sweep", "sweep.html"));
+        Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("points/Width=1,Seed=1/site/index.html", html);
+        Assert.True(File.Exists(Path.Combine(dir, "sweep", "plotly.min.js")));
+
+        // The chart's line: at Width W the mean over seeds of W + 1 + S/10 is W + 1.15, with the t-interval of two values
+        // 0.1 apart: half-width t(0.975, 1) · s / √2 = 12.7062 · 0.070711 / 1.414214 = 0.635310.
+        var manifest = SweepManifest.Load(Path.Combine(dir, "sweep"));
+        var rows = SweepReport.Rows(manifest, _ => "done");
+        var line = Assert.Single(SweepReport.Lines(manifest, rows, "claim.ipynb/width-shows", "Width", "Seed"));
+        Assert.Equal(["1", "3"], line.Points.Select(p => p.X));
+        Assert.Equal([2.15, 4.15], line.Points.Select(p => Math.Round(p.Y, 12)));
+        Assert.All(line.Points, p => Assert.Equal(0.635310, p.Upper!.Value - p.Y, 5));
+        Assert.All(line.Points, p => Assert.Equal(2, p.Runs));
+
+        var bad = await LosslabCommandTests.Losslab(dir, "sweep", "render", "sweep", "--by", "Depth");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("--by Depth: not a varying parameter of this sweep (Width, Seed)", bad.Err);
+    }
+
     static int DeadPid()
     {
         using var p = Process.Start(new ProcessStartInfo("true"))!;
