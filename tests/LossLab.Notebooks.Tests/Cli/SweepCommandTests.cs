@@ -109,6 +109,9 @@ public class SweepCommandTests(ITestOutputHelper log)
         Assert.Equal("index,point,state,Width,Seed,notebook,claim,verdict,estimate,lower,upper,n", csv[0]);
         Assert.StartsWith("3,\"Width=3,Seed=2\",done,3,2,claim.ipynb,width-shows,held,4.2,", csv[4]);
         Assert.Equal(5, csv.Length);
+        var frame = Deedle.Frame.ReadCsv(Path.Combine(dir, "sweep", "sweep.csv"), hasHeaders: true, inferTypes: true);   // as a notebook loads it
+        Assert.Equal(4, frame.RowCount);
+        Assert.Equal([2.1, 2.2, 4.1, 4.2], frame.GetColumn<double>("estimate").Values.Select(v => Math.Round(v, 12)));
         var table = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "sweep", "sweep-table.json")))!.AsArray();
         Assert.Equal(2.2, table[1]!["estimate"]!.GetValue<double>(), 12);   // Width 1, Seed 2: W + 1 + S/10
         var html = File.ReadAllText(Path.Combine(dir, "sweep", "sweep.html"));
