@@ -12,7 +12,8 @@ public sealed record SweepRow(SweepPoint Point, string State, ScoreboardEntry? C
 /// <summary>
 /// A sweep's one result: <c>sweep.csv</c> and <c>sweep-table.json</c> (a row per point and claim: the point's index, name,
 /// parameter values and state, the claim's notebook, id, verdict, estimate, interval and n; a point without results is a
-/// row of its own, never dropped) and <c>sweep.html</c> (the table, each point linked to its own site, and a Plotly chart of
+/// row of its own, never dropped), <c>scoreboard.json</c> (every point's claims, the notebook named
+/// <c>POINT/notebook</c>, for <c>losslab diff</c>) and <c>sweep.html</c> (the table, each point linked to its own site, and a Plotly chart of
 /// one claim's estimate against one parameter, a line per value of the other varying parameters, seeds averaged with a
 /// 95 % t-interval).
 /// </summary>
@@ -69,6 +70,16 @@ public static class SweepReport
         }
         Training.AtomicFile.WriteAllText(Path.Combine(manifest.Directory, "sweep.csv"), csv.ToString());
         Training.AtomicFile.WriteAllText(Path.Combine(manifest.Directory, "sweep-table.json"), json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+
+        // One scoreboard for the whole sweep (losslab diff compares two sweeps, or a sweep with a run): each entry's
+        // notebook prefixed with its point's folder name.
+        var boards = manifest.Points.Select(p => Path.Combine(manifest.PointFolder(p), "scoreboard.json")).Where(File.Exists).Select(Scoreboard.Load).ToList();
+        if (boards.Count > 0)
+            new Scoreboard
+            {
+                Ended = boards.Max(b => b.Ended), Commit = boards[0].Commit, Machine = boards[0].Machine,
+                Entries = rows.Where(r => r.Claim is not null).Select(r => r.Claim! with { Notebook = $"{r.Point.Name}/{r.Claim!.Notebook}" }).ToList(),
+            }.Save(manifest.Directory);
 
         var page = Path.Combine(manifest.Directory, "sweep.html");
         using (var plotly = SiteAssets.PlotlyJs())

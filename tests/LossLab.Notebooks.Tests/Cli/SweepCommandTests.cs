@@ -73,6 +73,15 @@ public class SweepCommandTests(ITestOutputHelper log)
         status = await LosslabCommandTests.Losslab(dir, "sweep", "status", "sweep");
         Assert.Contains("2 done, 2 failed", status.Out);
 
+        // A bad parameter value fails its point alone, refused by name before any cell runs.
+        File.WriteAllText(Path.Combine(dir, "bad.yaml"), "notebooks: [tiny.ipynb]\nparameters:\n  Width: [2, wide]\n");
+        var bad = await LosslabCommandTests.Losslab(dir, "sweep", "bad.yaml", "--out", "bad");
+        Assert.Equal(1, bad.Exit);
+        Assert.Contains("1 done, 1 failed", bad.Out);
+        Assert.Equal("1 default\n", Stdout(Path.Combine(dir, "bad"), "Width=2"));
+        Assert.Contains("Width", File.ReadAllText(Path.Combine(dir, "bad", "points", "Width=wide", "run.log")));
+        Assert.False(File.Exists(Path.Combine(dir, "bad", "points", "Width=wide", "tiny.ipynb")));
+
         var other = Folder("notebooks: [tiny.ipynb]\nparameters:\n  Width: [7]\n");
         File.Copy(Path.Combine(other, "sweep.yaml"), Path.Combine(dir, "other.yaml"));
         var clash = await LosslabCommandTests.Losslab(dir, "sweep", "other.yaml");
@@ -114,6 +123,9 @@ public class SweepCommandTests(ITestOutputHelper log)
         Assert.Equal([2.1, 2.2, 4.1, 4.2], frame.GetColumn<double>("estimate").Values.Select(v => Math.Round(v, 12)));
         var table = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "sweep", "sweep-table.json")))!.AsArray();
         Assert.Equal(2.2, table[1]!["estimate"]!.GetValue<double>(), 12);   // Width 1, Seed 2: W + 1 + S/10
+        var board = LossLab.Notebooks.Site.Scoreboard.Load(Path.Combine(dir, "sweep", "scoreboard.json"));
+        Assert.Equal(["Width=1,Seed=1/claim.ipynb/width-shows", "Width=1,Seed=2/claim.ipynb/width-shows", "Width=3,Seed=1/claim.ipynb/width-shows", "Width=3,Seed=2/claim.ipynb/width-shows"],
+            board.Entries.Select(e => e.Key));
         var html = File.ReadAllText(Path.Combine(dir, "sweep", "sweep.html"));
         Assert.Contains("Plotly.newPlot", html);
         Assert.Contains("points/Width=1,Seed=1/site/index.html", html);
