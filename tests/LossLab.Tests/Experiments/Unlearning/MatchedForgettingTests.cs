@@ -25,6 +25,21 @@ public class MatchedForgettingTests
     }
 
     [Fact]
+    public void A_front_is_not_judged_per_point_against_the_other_sides_best_over_a_whole_plateau()
+    {
+        // TIES merges at λ = 0.3 and 0.7 both forget completely (FA 0) with RA 95 and 60; the interpolation path lies on
+        // the FA = 0 plateau with RA 70, 90, 65. Each side can choose its best point at the common level FA* = 0:
+        // TIES 95 against the path's 90, a gap of +5 for TIES.
+        var ties = new[] { P(3, 0, 95), P(7, 0, 60) };
+        var path = new[] { P(0, 0, 70), P(5, 0, 90), P(10, 0, 65) };
+        var (level, tiesRa, pathRa) = MatchedForgetting.Fronts(ties, path);
+        Assert.Equal((0.0, 95.0, 90.0), (level, tiesRa, pathRa));
+        Assert.Equal(5.0, tiesRa - pathRa);
+        // The rule it replaces read each TIES point against the path's best RA anywhere on the plateau (90) and averaged:
+        // ((95 − 90) + (60 − 90)) / 2 = −12.5, judging TIES by its worst point while the path kept its best.
+    }
+
+    [Fact]
     public void Trajectories_are_read_at_their_first_checkpoint_at_or_below_the_level()
     {
         var a = new[] { P(20, 3, 60), P(0, 95, 97), P(10, 20, 90), P(30, 1, 50) };   // out of step order on purpose
