@@ -52,6 +52,11 @@ static class CachedBatch
     static NotebookOutcome Cached(RunSettings settings, ExecutionCache.Decision d)
     {
         var output = settings.OutputFor(d.Notebook);
+        try { MarkCached(settings, d); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"losslab: note: {RunReporter.Show(output)} could not be marked as cached ({e.Message}).");
+        }
         int ran = 0, code = 0;
         try
         {
@@ -61,6 +66,24 @@ static class CachedBatch
         }
         catch (NotebookFormatException) { }
         return new NotebookOutcome(d.Notebook, output, true, ran, code, TimeSpan.Zero, null, 0, d.RanAt ?? DateTimeOffset.MinValue);
+    }
+
+    /// <summary>Marks the reused executed notebook for the site (<c>metadata.losslab.cached</c>: the original run's date and
+    /// this run's), then records it again so that the marked copy is the one the cache validates.</summary>
+    static void MarkCached(RunSettings settings, ExecutionCache.Decision d)
+    {
+        var output = settings.OutputFor(d.Notebook);
+        var document = IpynbFormat.Read(output);
+        var metadata = document.Metadata;
+        if (metadata["losslab"] is not System.Text.Json.Nodes.JsonObject losslab) metadata["losslab"] = losslab = [];
+        var ran = (d.RanAt ?? DateTimeOffset.MinValue).ToUniversalTime();
+        losslab["cached"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["ran"] = ran.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            ["reused"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        IpynbFormat.Save(document, output);
+        ExecutionCache.Record(settings, d.Notebook, ran);
     }
 
     /// <summary>The cached and the run outcomes in the order of the notebooks' sorted paths.</summary>

@@ -149,13 +149,27 @@ public class ExecutionCacheTests
         (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "-p", "Name", "ada");
         Assert.True(exit == 0, stderr + stdout);
         Assert.Contains("2 notebooks ran (1 cached), none failed.", stdout);
-        Assert.Equal(first, File.ReadAllText(a));   // reused as it was: same run date, same outputs
+        // Reused as it was (same run date, same outputs), marked as cached for the site, and still valid for the next run.
+        var firstCopy = Path.Combine(root, "first.ipynb");
+        File.WriteAllText(firstCopy, first);
+        var before = IpynbFormat.Read(firstCopy);
+        var reused = IpynbFormat.Read(a);
+        Assert.Equal(before.Metadata["papermill"]!.ToJsonString(), reused.Metadata["papermill"]!.ToJsonString());
+        Assert.Equal(Text(before.Cells[^1].Outputs[0]), Text(reused.Cells[^1].Outputs[0]));
+        var mark = reused.Metadata["losslab"]!["cached"]!;
+        var ran = DateTimeOffset.Parse(mark["ran"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange((ran - stamp).Duration(), TimeSpan.Zero, TimeSpan.FromSeconds(30));   // the first run's start, not this run's
+        var page = File.ReadAllText(Path.Combine(root, "artifacts", "site", "nbs", "a.html"));
+        Assert.Contains("<dt>cached</dt><dd>reused by the run of ", page);
+        Assert.DoesNotContain("<dt>cached</dt>", File.ReadAllText(Path.Combine(root, "artifacts", "site", "nbs", "b.html")));
         Assert.Equal("default:ada\n", Text(IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "b.ipynb")).Cells[^1].Outputs[0]));
 
         (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "-p", "Name", "ada", "--dry-run", "--force", "nbs/a.ipynb");
         Assert.True(exit == 0, stderr + stdout);
         Assert.Contains("nbs/a.ipynb: run: forced\n", stdout);
-        Assert.Matches(@"nbs/b\.ipynb: cached: unchanged since", stdout);
+        (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "-p", "Name", "ada", "--dry-run");   // the marked copy is still valid
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Contains("losslab: dry run: 0 would run, 2 cached; nothing was run.", stdout);
 
         (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "--force", "nbs/zzz");
         Assert.Equal(2, exit);
