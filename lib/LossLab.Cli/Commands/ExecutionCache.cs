@@ -13,7 +13,8 @@ namespace LossLab.Cli.Commands;
 /// The key is the notebook's code cells (source and kernel), the run's parameters (scale, <c>-p</c>, <c>-y</c>, <c>-b</c>
 /// and the contents of <c>-f</c> files), the LossLab assemblies (module version ids) and package versions the engine
 /// loads, and the data files the notebook declares in <c>metadata.losslab.inputs</c> (paths relative to the notebook's
-/// folder, files or folders, hashed by content). The key and a hash of the executed notebook are kept in a record beside
+/// folder, files or folders, hashed by content), and the options that decide whether a run passes (<c>--allow-errors</c>,
+/// <c>--execution-timeout</c>, <c>--output-limit</c>). The key and a hash of the executed notebook are kept in a record beside
 /// the executed copy (<c>NAME.cache.json</c>), written atomically after a successful run only; an executed copy that no
 /// longer matches its record (a later run failed or was interrupted into it) is never reused.
 /// </summary>
@@ -49,6 +50,13 @@ public static class ExecutionCache
             ["parameters"] = parameters,
             ["assemblies"] = Assemblies(),
             ["inputs"] = inputs,
+            // A run that passed with --allow-errors, or without a cell time limit, says nothing about a run without them.
+            ["options"] = new JsonObject
+            {
+                ["--allow-errors"] = settings.AllowErrors,
+                ["--execution-timeout"] = settings.ExecutionTimeoutSeconds,
+                ["--output-limit"] = settings.StreamLimit,
+            },
         };
     }
 
@@ -119,6 +127,7 @@ public static class ExecutionCache
         if (FirstChange(old["parameters"] as JsonObject, key["parameters"]!.AsObject()) is { } p) return new Decision(notebook, true, $"run: parameter {p} changed");
         if (FirstChange(old["assemblies"] as JsonObject, key["assemblies"]!.AsObject()) is { } a) return new Decision(notebook, true, $"run: {a} changed");
         if (FirstChange(old["inputs"] as JsonObject, key["inputs"]!.AsObject()) is { } d) return new Decision(notebook, true, $"run: {d} changed");
+        if (FirstChange(old["options"] as JsonObject, key["options"]!.AsObject()) is { } o) return new Decision(notebook, true, $"run: option {o} changed");
         var ranAt = record["ran"]?.GetValueKind() == JsonValueKind.String
             && DateTimeOffset.TryParse(record["ran"]!.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : (DateTimeOffset?)null;
         return new Decision(notebook, false, $"cached: unchanged since {(ranAt is { } r ? Stamp(r) : "an earlier run")}", ranAt);

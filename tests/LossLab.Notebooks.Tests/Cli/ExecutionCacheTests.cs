@@ -54,6 +54,9 @@ public class ExecutionCacheTests
         Assert.Equal("run: parameter Name changed", Decide(settings with { Parameters = [] }).Reason);
         Assert.Equal("run: parameter YAML #1 changed", Decide(settings with { ParameterYaml = ["Name: bob"] }).Reason);
 
+        Assert.Equal("run: option --allow-errors changed", Decide(settings with { AllowErrors = true }).Reason);
+        Assert.Equal("run: option --execution-timeout changed", Decide(settings with { ExecutionTimeoutSeconds = 60 }).Reason);
+
         File.WriteAllText(Path.Combine(root, "data", "train.csv"), "x,y\n1,3\n");
         Assert.Equal("run: data/train.csv changed", Decide(settings).Reason);
         File.WriteAllText(Path.Combine(root, "data", "train.csv"), "x,y\n1,2\n");
