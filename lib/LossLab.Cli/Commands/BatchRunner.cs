@@ -58,6 +58,14 @@ public static class BatchRunner
             Console.Error.Flush();
             Environment.Exit(code);
         }
+        if (settings.OutputFile is null && !settings.PrepareOnly) return await CachedBatch.RunAsync(settings, RunUncachedAsync, cancellationToken);
+        return await RunUncachedAsync(settings, cancellationToken);
+    }
+
+    /// <summary>Runs every notebook of <paramref name="settings"/> (the execution cache has already chosen them).</summary>
+    internal static async Task<int> RunUncachedAsync(RunSettings settings, CancellationToken cancellationToken, IReadOnlyList<NotebookOutcome>? cached = null,
+        Action<IReadOnlyList<NotebookOutcome>>? onFinished = null)
+    {
         using var interruption = Interruption.Listen();
         OutputSink? sink;
         try { sink = OutputSink.For(settings); }
@@ -67,6 +75,8 @@ public static class BatchRunner
         var outcomes = await reporter.RunAsync(() => settings.InProcess
             ? RunHereAsync(settings, reporter, cancellationToken, interruption, sink)
             : RunChildrenAsync(settings, reporter, interruption, sink, cancellationToken));
+        onFinished?.Invoke(outcomes);
+        if (cached is { Count: > 0 }) outcomes = CachedBatch.Merge(cached, outcomes);
         return Finish(settings, reporter, outcomes, interruption);
     }
 
@@ -170,7 +180,7 @@ public static class BatchRunner
     static async Task<IReadOnlyList<NotebookOutcome>> RunChildrenAsync(RunSettings settings, RunReporter reporter, Interruption interruption, OutputSink? sink, CancellationToken cancellationToken)
     {
         int count = settings.Notebooks.Count;
-        var threads = Math.Max(1, Environment.ProcessorCount / settings.Jobs);
+        var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, Math.Min(settings.Jobs, count)));
         var results = new ConcurrentDictionary<int, NotebookOutcome>();
         using var gate = new SemaphoreSlim(settings.Jobs);
         var tasks = settings.Notebooks.Select(async (notebook, i) =>
@@ -230,7 +240,7 @@ public static class BatchRunner
         // The split under --jobs: each notebook process's torch uses its share of the cores (LOSSLAB_THREADS, which the
         // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
         start.Environment[Interruption.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (settings.Jobs > 1) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (settings.Jobs > 1 && threads < Environment.ProcessorCount) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // --memory-limit: the managed heap is bounded by the runtime (an allocation past it throws OutOfMemoryException in
         // the cell, which the notebook records), and the process's resident memory, native included, by a watchdog here.
         if (settings.MemoryLimit is { } limit) start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + limit.ToString("X", System.Globalization.CultureInfo.InvariantCulture);

@@ -54,7 +54,7 @@ public static class RunCommand
         var yaml = new Option<string[]>("--parameters-yaml", "-y") { Description = "Inline YAML of parameters.", HelpName = "YAML" };
         var scale = new Option<string?>("--scale") { Description = "Sets each notebook's Scale parameter.", HelpName = "smoke|default|paper" };
         scale.AcceptOnlyFromAmong([.. RunOptions.Scales]);
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Notebooks run at once, each in its own child process; with N > 1 they split the cores.", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Notebooks run at once, each in its own child process (default: the number of cores); notebooks running together split the cores.", DefaultValueFactory = _ => Environment.ProcessorCount, HelpName = "N" };
         var inProcess = new Option<bool>("--in-process") { Description = "Run the notebooks in this process, one after another (no isolation between notebooks)." };
         var shard = new Option<string?>("--shard") { Description = "Run shard I of N (1-based): every N-th notebook of the sorted list, from the I-th.", HelpName = "I/N" };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Go on past cells that raise errors." };
@@ -66,11 +66,13 @@ public static class RunCommand
         var stderrFile = new Option<string?>("--stderr-file") { Description = "Write the cells' stderr text to FILE as it is written.", HelpName = "FILE" };
         var base64 = new Option<string[]>("--parameters-base64", "-b") { Description = "Base64-encoded YAML of parameters (repeatable; after -y, before -p).", HelpName = "B64" };
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Inject the parameters and write the notebooks under --out without running any cell." };
+        var force = new Option<string[]>("--force") { Description = "Run again notebooks the execution cache would reuse: all with no PATH, or the notebooks under PATH (repeatable).", HelpName = "PATH", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List which notebooks would run and why (or that they are cached), and run nothing." };
         var outputFile = new Option<string?>("--output-file") { Hidden = true };
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, force, dryRun, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -144,6 +146,8 @@ public static class RunCommand
                 PrepareOnly = parse.GetValue(prepareOnly),
                 StdoutFile = parse.GetValue(stdoutFile),
                 StderrFile = parse.GetValue(stderrFile),
+                Force = parse.GetResult(force) is null ? null : parse.GetValue(force) ?? [],
+                DryRun = parse.GetValue(dryRun),
             };
             return await BatchRunner.RunAsync(settings, cancellationToken);
         });

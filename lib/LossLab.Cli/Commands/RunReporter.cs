@@ -26,11 +26,13 @@ public abstract class RunReporter
     {
         var table = new Table().AddColumns("notebook", "status", "cells", "time", "output");
         foreach (var o in outcomes)
-            table.AddRow(Markup.Escape(Show(o.Input)), o.Succeeded ? (o.AllowedErrors > 0 ? $"[yellow]ok, {o.AllowedErrors} errors[/]" : "[green]ok[/]") : "[red]FAILED[/]",
+            table.AddRow(Markup.Escape(Show(o.Input)), o.Cached ? $"[blue]cached[/] ({o.CachedFrom:yyyy-MM-ddTHH:mmZ})" : o.Succeeded ? (o.AllowedErrors > 0 ? $"[yellow]ok, {o.AllowedErrors} errors[/]" : "[green]ok[/]") : "[red]FAILED[/]",
                 $"{o.CellsRun}/{o.CodeCells}", $"{o.Duration.TotalSeconds:0.0} s", Markup.Escape(o.Output is null ? "" : Show(o.Output)));
         AnsiConsole.Write(table);
         int failed = outcomes.Count(o => !o.Succeeded);
-        AnsiConsole.MarkupLine(failed == 0 ? $"[green]{outcomes.Count} notebooks ran, none failed.[/]" : $"[red]{failed} of {outcomes.Count} notebooks failed.[/]");
+        int cached = outcomes.Count(o => o.Cached);
+        var reused = cached == 0 ? "" : $" ({cached} cached)";
+        AnsiConsole.MarkupLine(failed == 0 ? $"[green]{outcomes.Count} notebooks ran{reused}, none failed.[/]" : $"[red]{failed} of {outcomes.Count} notebooks failed{reused}.[/]");
     }
 
     /// <summary>A path relative to the current folder when inside it.</summary>

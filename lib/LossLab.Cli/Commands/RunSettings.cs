@@ -36,6 +36,13 @@ public sealed record RunSettings
     /// <summary>Bytes each notebook's process may use (<c>--memory-limit</c>), or null for no limit.</summary>
     public long? MemoryLimit { get; init; }
 
+    /// <summary>Notebooks or folders to run whatever the execution cache says (<c>--force [PATH]</c>): null forces none,
+    /// empty forces all.</summary>
+    public IReadOnlyList<string>? Force { get; init; }
+
+    /// <summary>List what would run and why, and run nothing (<c>--dry-run</c>).</summary>
+    public bool DryRun { get; init; }
+
     /// <summary>The parameter values for one notebook, in papermill's precedence (-f, then -y, then -p).</summary>
     public ParameterOverrides Overrides()
     {

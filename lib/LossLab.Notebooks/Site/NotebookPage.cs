@@ -94,6 +94,8 @@ internal static partial class NotebookPage
             sb.Append("<dt>").Append(label).Append("</dt><dd>").Append(SiteLayout.Encode(value)).Append("</dd>\n");
         sb.Append("<dt>status</dt><dd>").Append(SiteLayout.StatusBadge(nb.Status)).Append("</dd>\n");
         Row("started", Get(pm, "start_time"));
+        if (ll?["cached"] is JsonObject cached)
+            Row("cached", $"reused by the run of {Get(cached, "reused")}: its inputs were unchanged since this run of {Get(cached, "ran")}");
         Row("duration (s)", Get(pm, "duration"));
         var parameters = pm?["parameters"] as JsonObject;
         string scale = Get(ll, "scale");

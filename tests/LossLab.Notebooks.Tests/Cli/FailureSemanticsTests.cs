@@ -105,7 +105,7 @@ public class FailureSemanticsTests
             ("nbs/b-spins.ipynb", Notebook(Code(Before), Code(SpinForever), Code("Console.Write(\"never\");"))),
             ("nbs/c-last.ipynb", Notebook(Code("Console.Write(\"c\");"))));
 
-        using var run = inProcess ? Start(root, "run", "nbs", "--in-process") : Start(root, "run", "nbs");
+        using var run = inProcess ? Start(root, "run", "nbs", "--in-process") : Start(root, "run", "nbs", "--jobs", "1");   // one at a time: c-last waits behind b-spins
         var stdout = run.StandardOutput.ReadToEndAsync();
         var stderr = run.StandardError.ReadToEndAsync();
         int child = await WaitForPid(Path.Combine(root, "nbs"));

@@ -1,0 +1,46 @@
+using System.Reflection;
+using LossLab.Notebooks.Documents;
+using static LossLab.Notebooks.Tests.Cli.LosslabCommandTests;
+using static LossLab.Notebooks.Tests.NotebookHarness;
+
+namespace LossLab.Notebooks.Tests.Cli;
+
+[Collection("Engine")]
+public class VersionAndJobsTests
+{
+    [Fact]
+    public async Task Version_prints_the_informational_version_with_the_commit_it_was_built_from()
+    {
+        var (exit, stdout, stderr) = await Losslab(Scratch(), "--version");
+
+        Assert.True(exit == 0, stderr);
+        var expected = typeof(LossLab.Cli.LossLabCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        Assert.Equal(expected, stdout.Trim());
+        Assert.StartsWith("0.1.0", stdout, StringComparison.Ordinal);   // Directory.Build.props
+        var (version, commit) = LossLab.Notebooks.Execution.RunProvenance.Build();
+        Assert.Equal("0.1.0", version);
+        if (commit != "unknown") Assert.StartsWith($"0.1.0+{commit}", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Jobs_default_to_the_cores_and_notebooks_running_together_split_them()
+    {
+        var probe = Notebook(Code($"Console.Write(Environment.GetEnvironmentVariable(\"{LossLab.Notebooks.Kernel.CSharpKernel.TorchThreadsVariable}\") ?? \"unset\");"));
+        var root = Project(("a.ipynb", probe), ("b.ipynb", probe), ("c.ipynb", probe));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "b.ipynb", "c.ipynb", "-o", "out");
+
+        Assert.True(exit == 0, stderr + stdout);
+        int cores = Environment.ProcessorCount;
+        var inherited = Environment.GetEnvironmentVariable(LossLab.Notebooks.Kernel.CSharpKernel.TorchThreadsVariable) ?? "unset";
+        // Default --jobs = cores; three notebooks, so min(cores, 3) run together and each gets cores / that many threads.
+        var expected = cores == 1 ? inherited : (cores / Math.Min(cores, 3)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var name in new[] { "a", "b", "c" })
+            Assert.Equal(expected, Text(IpynbFormat.Read(Path.Combine(root, "out", name + ".ipynb")).Cells[^1].Outputs[0]));
+
+        // --jobs 4 with one notebook: it runs alone and keeps every core (the caller's setting).
+        (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "-o", "solo", "--jobs", "4");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.Equal(inherited, Text(IpynbFormat.Read(Path.Combine(root, "solo", "a.ipynb")).Cells[^1].Outputs[0]));
+    }
+}
