@@ -25,6 +25,25 @@ public class MatchedForgettingTests
     }
 
     [Fact]
+    public void A_forget_accuracy_plateau_is_read_the_same_way_for_both_fronts()
+    {
+        // TIES merges (λ grid) and the interpolation path of one seed, as in NB2.5: both fronts reach FA = 0, and both have
+        // a plateau at FA = 0 along which RA varies. FA* = max(0, 0) = 0; at FA ≤ 0 TIES keeps at best 90 (its merge at
+        // (0, 90)), the interpolation at best 89 (its point at (0, 89)): TIES ahead by 1 point.
+        // The old rule read each TIES merge on its own against the interpolation's best RA over the whole FA = 0 plateau
+        // (89 for both merges at FA 0, the maximum over the plateau's segments), so the plateau counted as one best point
+        // on the interpolation's side and as every point on the TIES side: merges (0, 90) and (0, 60) against 89, a
+        // TIES reading of (90 + 60) / 2 = 75 against 89, i.e. −14 points and the opposite verdict.
+        var ties = new[] { P(0, 95, 97), P(0, 0, 90), P(0, 0, 60) };
+        var path = new[] { P(0, 95, 97), P(0, 40, 94), P(0, 0, 89), P(0, 0, 80), P(0, 0, 70) };
+        var (level, tiesRa, pathRa) = MatchedForgetting.Fronts(ties, path);
+        Assert.Equal(0, level);
+        Assert.Equal(90, tiesRa);
+        Assert.Equal(89, pathRa);
+        Assert.Equal(1, tiesRa - pathRa);
+    }
+
+    [Fact]
     public void Trajectories_are_read_at_their_first_checkpoint_at_or_below_the_level()
     {
         var a = new[] { P(20, 3, 60), P(0, 95, 97), P(10, 20, 90), P(30, 1, 50) };   // out of step order on purpose
