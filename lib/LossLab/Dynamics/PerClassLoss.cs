@@ -24,6 +24,29 @@ public static class PerClassLoss
         return s.Select((x, k) => n[k] > 0 ? x / n[k] : double.NaN).ToArray();
     }
 
+    /// <summary>L_k for k = 0 … <paramref name="classes"/> − 1 from per-sample losses already computed (N) and labels (N): the
+    /// same values as <see cref="Compute"/> when <paramref name="sampleLosses"/> is the per-sample cross-entropy, without a
+    /// second pass over the (N, C) logits; NaN for a class with no sample. Sums are taken in float64.</summary>
+    /// <exception cref="ArgumentException">The two tensors are not vectors of one length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than one class.</exception>
+    public static double[] FromSampleLosses(Tensor sampleLosses, Tensor labels, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(sampleLosses);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (classes < 1) throw new ArgumentOutOfRangeException(nameof(classes), classes, "classes must be at least 1.");
+        if (sampleLosses.dim() != 1 || labels.dim() != 1 || sampleLosses.shape[0] != labels.shape[0])
+            throw new ArgumentException($"sampleLosses and labels must be vectors of one length; got [{string.Join(", ", sampleLosses.shape)}] and [{string.Join(", ", labels.shape)}].", nameof(sampleLosses));
+        using var _ = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var target = labels.to_type(ScalarType.Int64);
+        var sums = torch.zeros(classes, dtype: ScalarType.Float64, device: sampleLosses.device)
+            .index_add_(0, target, sampleLosses.detach().to_type(ScalarType.Float64), 1.0);
+        var counts = torch.bincount(target, minlength: classes).to_type(ScalarType.Float64);
+        var s = sums.cpu().data<double>().ToArray();
+        var n = counts.cpu().data<double>().ToArray();
+        return s.Select((x, k) => n[k] > 0 ? x / n[k] : double.NaN).ToArray();
+    }
+
     /// <summary>Sample-weighted mean of per-class losses over each group of classes (e.g. frequency deciles).</summary>
     /// <param name="perClass">L_k per class.</param>
     /// <param name="classCounts">Samples per class (the weights).</param>

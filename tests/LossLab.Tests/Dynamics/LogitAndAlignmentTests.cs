@@ -1,4 +1,5 @@
 using LossLab.Dynamics;
+using LossLab.Tests.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -64,5 +65,22 @@ public class LogitAndAlignmentTests
         Assert.Equal((nll[2] + nll[3]) / 2, means[1], 12);
         Assert.Equal("labels", Assert.Throws<ArgumentOutOfRangeException>(() => PerClassLoss.Compute(logits, tensor(new long[] { 0, 0, 0, 3 }))).ParamName);
         Assert.Equal("buckets", Assert.Throws<ArgumentOutOfRangeException>(() => PerClassLoss.FrequencyBuckets([1, 1], 3)).ParamName);
+    }
+
+    [Fact]
+    public void Per_class_loss_from_sample_losses_averages_them_within_each_class()
+    {
+        // Hand values: class 0 holds samples 0 and 1 (losses 0.5 and 1.5, mean 1), class 1 none (NaN), class 2 sample 2 (2.25).
+        var fromSamples = PerClassLoss.FromSampleLosses(tensor(new float[] { 0.5f, 1.5f, 2.25f }), tensor(new long[] { 0, 0, 2 }), 3);
+        Assert.Equal(1.0, fromSamples[0], 12);
+        Assert.True(double.IsNaN(fromSamples[1]));
+        Assert.Equal(2.25, fromSamples[2], 12);
+        // From the per-sample cross-entropy it equals Compute on the logits.
+        var logits = tensor(new double[] { 2, 0, 0, 0, 1, 0, 1, 1, 1, 0, 0, 3 }).reshape(4, 3);
+        var y = tensor(new long[] { 0, 0, 1, 2 });
+        var nll = nn.functional.cross_entropy(logits, y, reduction: nn.Reduction.None);
+        Assert.Equal(PerClassLoss.Compute(logits, y), PerClassLoss.FromSampleLosses(nll, y, 3), new DoubleComparer(1e-12));
+        Assert.Equal("sampleLosses", Assert.Throws<ArgumentException>(() => PerClassLoss.FromSampleLosses(nll, tensor(new long[] { 0 }), 3)).ParamName);
+        Assert.Equal("classes", Assert.Throws<ArgumentOutOfRangeException>(() => PerClassLoss.FromSampleLosses(nll, y, 0)).ParamName);
     }
 }

@@ -136,15 +136,15 @@ public sealed class ZipfImbalanceBench
         var trainer = new Trainer(model, optimizer, b =>
         {
             var logits = model.forward(b.Inputs);
-            if (classCurves)
-            {
-                var perClass = PerClassLoss.Compute(logits, b.Targets);
-                decileTrace.Add(PerClassLoss.GroupMeans(perClass, longCounts, deciles));
-                var half = PerClassLoss.GroupMeans(perClass, longCounts, halves);
-                frequentTrace.Add(half[0]);
-                rareTrace.Add(half[1]);
-            }
-            return nn.functional.cross_entropy(logits, b.Targets);
+            if (!classCurves) return nn.functional.cross_entropy(logits, b.Targets);
+            // One pass over the (N, C) logits: the per-sample losses give both the training loss and the per-class losses.
+            var sampleLosses = nn.functional.cross_entropy(logits, b.Targets, reduction: nn.Reduction.None);
+            var perClass = PerClassLoss.FromSampleLosses(sampleLosses, b.Targets, Classes);
+            decileTrace.Add(PerClassLoss.GroupMeans(perClass, longCounts, deciles));
+            var half = PerClassLoss.GroupMeans(perClass, longCounts, halves);
+            frequentTrace.Add(half[0]);
+            rareTrace.Add(half[1]);
+            return sampleLosses.mean();
         }) { Shuffle = false };
         Instrument?.Invoke(new BenchRunContext(arm.Name, seed, model, trainer));
         var result = trainer.Fit(data, Steps, (int)data.Count);
