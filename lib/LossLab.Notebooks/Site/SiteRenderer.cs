@@ -42,8 +42,12 @@ public static class SiteRenderer
             var root = Path.GetFullPath(given);
             if (!Directory.Exists(root))
                 throw new DirectoryNotFoundException($"No executed notebooks folder at {root}.");
+            // A shard's own rendered site (root/site, with its page copies of the notebooks) is not more notebooks.
+            var ownSite = Path.Combine(root, "site");
+            bool skipOwn = File.Exists(Path.Combine(ownSite, "index.html"));
             foreach (var nb in LoadExecuted(root, siteDirectory))
             {
+                if (skipOwn && IsInside(Path.Combine(root, nb.RelativePath), ownSite)) continue;
                 if (byPath.TryGetValue(nb.RelativePath, out var other))
                     throw new DuplicateNotebookException($"{nb.RelativePath} is in both {other} and {root}: each notebook must come from one folder (render the shards of one run).");
                 byPath[nb.RelativePath] = root;
