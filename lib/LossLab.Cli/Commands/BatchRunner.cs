@@ -160,6 +160,8 @@ public static class BatchRunner
                     StreamLimit = settings.StreamLimit,
                     OnStream = echo,
                     PrepareOnly = settings.PrepareOnly,
+                    WorkingDirectory = settings.WorkingDirectory,
+                    ReportMode = settings.ReportMode,
                     ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
                     Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
                 };

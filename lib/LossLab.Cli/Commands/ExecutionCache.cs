@@ -13,8 +13,8 @@ namespace LossLab.Cli.Commands;
 /// The key is the notebook's code cells (source and kernel), the run's parameters (scale, <c>-p</c>, <c>-y</c>, <c>-b</c>
 /// and the contents of <c>-f</c> files), the LossLab assemblies (module version ids) and package versions the engine
 /// loads, and the data files the notebook declares in <c>metadata.losslab.inputs</c> (paths relative to the notebook's
-/// folder, files or folders, hashed by content), and the options that decide whether a run passes (<c>--allow-errors</c>,
-/// <c>--execution-timeout</c>, <c>--output-limit</c>). The key and a hash of the executed notebook are kept in a record beside
+/// folder, files or folders, hashed by content), and the options that decide whether a run passes or what it writes (<c>--allow-errors</c>,
+/// <c>--execution-timeout</c>, <c>--output-limit</c>, <c>--cwd</c>, <c>--report-mode</c>). The key and a hash of the executed notebook are kept in a record beside
 /// the executed copy (<c>NAME.cache.json</c>), written atomically after a successful run only; an executed copy that no
 /// longer matches its record (a later run failed or was interrupted into it) is never reused.
 /// </summary>
@@ -56,6 +56,9 @@ public static class ExecutionCache
                 ["--allow-errors"] = settings.AllowErrors,
                 ["--execution-timeout"] = settings.ExecutionTimeoutSeconds,
                 ["--output-limit"] = settings.StreamLimit,
+                // Where the cells run and whether the executed copy hides its code change what a run reads and writes.
+                ["--cwd"] = settings.WorkingDirectory,
+                ["--report-mode"] = settings.ReportMode,
             },
         };
     }

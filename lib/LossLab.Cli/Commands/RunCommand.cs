@@ -48,7 +48,7 @@ public static class RunCommand
     public static Command Create()
     {
         var paths = new Argument<string[]>("PATH") { Description = "Notebooks (.ipynb, .dib) or folders, searched recursively.", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string>("--out", "-o") { Description = "Folder for executed notebooks, mirroring the source tree.", DefaultValueFactory = _ => "artifacts", HelpName = "DIR" };
+        var outDir = new Option<string>("--out", "-o") { Description = "Folder for executed notebooks, mirroring the source tree; {NAME} is replaced by parameter NAME's value (e.g. artifacts/lr-{LearningRate}).", DefaultValueFactory = _ => "artifacts", HelpName = "DIR" };
         var parameters = new Option<string[]>("--parameters", "-p") { Description = "Set a parameter: -p NAME VALUE (repeatable).", HelpName = "NAME VALUE" };
         var file = new Option<string[]>("--parameters-file", "-f") { Description = "YAML file of parameters (repeatable).", HelpName = "FILE" };
         var yaml = new Option<string[]>("--parameters-yaml", "-y") { Description = "Inline YAML of parameters.", HelpName = "YAML" };
@@ -68,11 +68,13 @@ public static class RunCommand
         var prepareOnly = new Option<bool>("--prepare-only") { Description = "Inject the parameters and write the notebooks under --out without running any cell." };
         var force = new Option<string[]>("--force") { Description = "Run again notebooks the execution cache would reuse: all with no PATH, or the notebooks under PATH (repeatable).", HelpName = "PATH", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
         var dryRun = new Option<bool>("--dry-run") { Description = "List which notebooks would run and why (or that they are cached), and run nothing." };
+        var cwd = new Option<string?>("--cwd") { Description = "Folder the cells run in (default: each notebook's own folder).", HelpName = "DIR" };
+        var reportMode = new Option<bool>("--report-mode") { Description = "Hide the code cells' sources in the executed notebooks and the site (outputs only)." };
         var outputFile = new Option<string?>("--output-file") { Hidden = true };
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, force, dryRun, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, force, dryRun, cwd, reportMode, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -126,6 +128,7 @@ public static class RunCommand
                     return 2;
                 }
             }
+            if (parse.GetValue(cwd) is { } dir && !Directory.Exists(dir)) { Console.Error.WriteLine($"losslab: --cwd {dir}: no such folder."); return 2; }
             var settings = new RunSettings
             {
                 Notebooks = notebooks,
@@ -148,7 +151,18 @@ public static class RunCommand
                 StderrFile = parse.GetValue(stderrFile),
                 Force = parse.GetResult(force) is null ? null : parse.GetValue(force) ?? [],
                 DryRun = parse.GetValue(dryRun),
+                WorkingDirectory = parse.GetValue(cwd) is { } wd ? Path.GetFullPath(wd) : null,
+                ReportMode = parse.GetValue(reportMode),
             };
+            if (settings.OutDir.Contains('{'))
+            {
+                try { settings = settings with { OutDir = OutputTemplate.Expand(settings.OutDir, OutputTemplate.Values(settings)) }; }
+                catch (Exception e) when (e is ArgumentException or ParameterException or IOException)
+                {
+                    Console.Error.WriteLine($"losslab: {e.Message}");
+                    return 2;
+                }
+            }
             return await BatchRunner.RunAsync(settings, cancellationToken);
         });
         return command;

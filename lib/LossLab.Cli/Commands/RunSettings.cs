@@ -33,6 +33,12 @@ public sealed record RunSettings
     public string? StdoutFile { get; init; }
     public string? StderrFile { get; init; }
 
+    /// <summary>The folder the cells run in (<c>--cwd</c>), or null for each notebook's own folder.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Hide the code cells' sources in the executed notebooks (<c>--report-mode</c>).</summary>
+    public bool ReportMode { get; init; }
+
     /// <summary>Bytes each notebook's process may use (<c>--memory-limit</c>), or null for no limit.</summary>
     public long? MemoryLimit { get; init; }
 
@@ -73,6 +79,8 @@ public sealed record RunSettings
         if (LogOutput || StdoutFile is not null || StderrFile is not null) yield return "--log-output";
         if (ExecutionTimeoutSeconds is { } t) { yield return "--execution-timeout"; yield return t.ToString(System.Globalization.CultureInfo.InvariantCulture); }
         if (StreamLimit != LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit) { yield return "--output-limit"; yield return StreamLimit.ToString(System.Globalization.CultureInfo.InvariantCulture); }
+        if (WorkingDirectory is not null) { yield return "--cwd"; yield return Path.GetFullPath(WorkingDirectory); }
+        if (ReportMode) yield return "--report-mode";
         yield return "--progress-protocol";
     }
 }

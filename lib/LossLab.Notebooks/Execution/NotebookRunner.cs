@@ -46,6 +46,12 @@ public static class NotebookRunner
         document.NormalizeForPolyglot();
         JsonText.SetSorted(document.Metadata, "language_info", CSharpKernel.LanguageInfo());   // as nbclient writes the kernel's
         var bound = ParameterInjector.Inject(document, WithScale(document, options));
+        if (options.ReportMode)
+            foreach (var c in document.Cells.Where(c => c.IsCode))
+            {
+                if (c.Metadata["jupyter"] is not JsonObject jupyter) c.Metadata["jupyter"] = jupyter = new JsonObject();
+                jupyter["source_hidden"] = true;
+            }
         var scale = EffectiveScale(document, bound);
         if (scale is not null && !RunOptions.Scales.Contains(scale))
             throw new ParameterException($"Scale = \"{scale}\": the scale must be smoke, default or paper (a typo must not run as another scale).");
@@ -58,7 +64,7 @@ public static class NotebookRunner
         }
 
         var codeCells = document.Cells.Where(c => c.IsCode).ToList();
-        var kernel = new CSharpKernel(Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!)
+        var kernel = new CSharpKernel(options.WorkingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(options.InputPath))!)
         {
             OnStream = options.OnStream,
             StreamLimit = options.StreamLimit,

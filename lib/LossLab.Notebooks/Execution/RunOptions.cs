@@ -34,6 +34,13 @@ public sealed record RunOptions
     /// <summary>Inject the parameters and write the output notebook without running any cell (papermill's --prepare-only).</summary>
     public bool PrepareOnly { get; init; }
 
+    /// <summary>The folder the cells run in (papermill's --cwd); null for the notebook's own folder.</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Mark every code cell's source hidden in the output notebook (papermill's --report-mode: metadata
+    /// jupyter.source_hidden), so that the site and Jupyter show the outputs with the code folded away.</summary>
+    public bool ReportMode { get; init; }
+
     /// <summary>The scales a run may have.</summary>
     public static IReadOnlyList<string> Scales => LossLab.Experiments.RunScales.Names;
 }

@@ -32,6 +32,10 @@ internal static partial class NotebookPage
             index++;
             var type = cell?["cell_type"]?.GetValue<string>();
             var source = SiteNotebook.SourceOf(cell);
+            var tags = SiteNotebook.TagsOf(cell);
+            // Jupyter Book's and Quarto's tags (and papermill's --report-mode, which sets jupyter.source_hidden): remove-cell
+            // drops the cell, remove-input its code, remove-output its outputs; hide-input folds the code, hide-output the outputs.
+            if (tags.Contains("remove-cell")) continue;
             if (type == "markdown")
             {
                 // The title heading is already the page's <h1>.
@@ -40,23 +44,30 @@ internal static partial class NotebookPage
                 continue;
             }
             if (type != "code") continue;
-            var tags = SiteNotebook.TagsOf(cell);
+            bool hideInput = tags.Contains("hide-input") || cell?["metadata"]?["jupyter"]?["source_hidden"] is JsonValue sh && sh.TryGetValue<bool>(out var h) && h;
+            bool hideOutput = tags.Contains("hide-output") || cell?["metadata"]?["jupyter"]?["outputs_hidden"] is JsonValue oh && oh.TryGetValue<bool>(out var ho) && ho;
             bool setup = tags.Contains("setup") || (!folded && Regex.IsMatch(source, @"^\s*#r\s", RegexOptions.Multiline));
             if (setup) folded = true;
             var count = cell?["execution_count"] is JsonValue v && v.TryGetValue<int>(out var c) ? c.ToString() : " ";
             var firstLine = source.Replace("\r", "").Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
             body.Append("<div class=\"cell code-cell\">");
-            body.Append("<details class=\"code\"").Append(setup ? "" : " open").Append("><summary>In [").Append(count).Append("]");
-            foreach (var t in tags) body.Append("<span class=\"tag\">").Append(SiteLayout.Encode(t)).Append("</span>");
-            if (setup) body.Append(" <span class=\"first-line\">").Append(SiteLayout.Encode(firstLine)).Append(" …</span>");
-            body.Append("</summary><pre><code class=\"language-csharp\">").Append(CSharpHighlighter.ToHtml(source))
-                .Append("</code></pre></details>\n");
-            foreach (var output in cell?["outputs"] as JsonArray ?? [])
+            if (!tags.Contains("remove-input"))
+            {
+                body.Append("<details class=\"code\"").Append(setup || hideInput ? "" : " open").Append("><summary>In [").Append(count).Append("]");
+                foreach (var t in tags) body.Append("<span class=\"tag\">").Append(SiteLayout.Encode(t)).Append("</span>");
+                if (setup || hideInput) body.Append(" <span class=\"first-line\">").Append(SiteLayout.Encode(firstLine)).Append(" …</span>");
+                body.Append("</summary><pre><code class=\"language-csharp\">").Append(CSharpHighlighter.ToHtml(source))
+                    .Append("</code></pre></details>\n");
+            }
+            JsonArray outputs = tags.Contains("remove-output") ? [] : cell?["outputs"] as JsonArray ?? [];
+            if (hideOutput && outputs.Count > 0) body.Append("<details class=\"outputs\"><summary>Output</summary>\n");
+            foreach (var output in outputs)
             {
                 var (html, usesPlotly) = RenderOutput(output);
                 plotly |= usesPlotly;
                 body.Append(html);
             }
+            if (hideOutput && outputs.Count > 0) body.Append("</details>\n");
             foreach (var stream in cell?["metadata"]?["losslab"]?["streams"] as JsonArray ?? [])
             {
                 var file = Path.GetFileName(stream?["file"]?.GetValue<string>() ?? "");

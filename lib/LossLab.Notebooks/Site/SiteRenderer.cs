@@ -25,13 +25,36 @@ public static class SiteRenderer
     /// <paramref name="sourceRoot"/>, when given, is the folder the notebooks were run from (notebooks/): the source of
     /// <c>executedRoot/a/b.ipynb</c> is looked for at <c>sourceRoot/a/b.ipynb</c>.</summary>
     /// <exception cref="DirectoryNotFoundException"><paramref name="executedRoot"/> does not exist.</exception>
-    public static SiteResult Render(string executedRoot, string siteDirectory, string? sourceRoot = null)
+    public static SiteResult Render(string executedRoot, string siteDirectory, string? sourceRoot = null) =>
+        Render([executedRoot], siteDirectory, sourceRoot);
+
+    /// <summary>Renders the executed notebooks of several folders (the shards of one run, each written by
+    /// <c>losslab run --shard I/N</c>) into one site and one scoreboard.</summary>
+    /// <exception cref="DuplicateNotebookException">A notebook (by its path inside its folder) is in two of the folders; the
+    /// message names it and both folders.</exception>
+    public static SiteResult Render(IReadOnlyList<string> executedRoots, string siteDirectory, string? sourceRoot = null)
     {
-        executedRoot = Path.GetFullPath(executedRoot);
         siteDirectory = Path.GetFullPath(siteDirectory);
-        if (!Directory.Exists(executedRoot))
-            throw new DirectoryNotFoundException($"No executed notebooks folder at {executedRoot}.");
-        var notebooks = SiteLayout.Clusters(LoadExecuted(executedRoot, siteDirectory)).SelectMany(g => g).ToList();
+        var rootOf = new Dictionary<SiteNotebook, string>(ReferenceEqualityComparer.Instance);
+        var byPath = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var given in executedRoots)
+        {
+            var root = Path.GetFullPath(given);
+            if (!Directory.Exists(root))
+                throw new DirectoryNotFoundException($"No executed notebooks folder at {root}.");
+            // A shard's own rendered site (root/site, with its page copies of the notebooks) is not more notebooks.
+            var ownSite = Path.Combine(root, "site");
+            bool skipOwn = File.Exists(Path.Combine(ownSite, "index.html"));
+            foreach (var nb in LoadExecuted(root, siteDirectory))
+            {
+                if (skipOwn && IsInside(Path.Combine(root, nb.RelativePath), ownSite)) continue;
+                if (byPath.TryGetValue(nb.RelativePath, out var other))
+                    throw new DuplicateNotebookException($"{nb.RelativePath} is in both {other} and {root}: each notebook must come from one folder (render the shards of one run).");
+                byPath[nb.RelativePath] = root;
+                rootOf[nb] = root;
+            }
+        }
+        var notebooks = SiteLayout.Clusters([.. rootOf.Keys.OrderBy(n => n.RelativePath, StringComparer.Ordinal)]).SelectMany(g => g).ToList();
 
         Directory.CreateDirectory(siteDirectory);
         SiteAssets.WriteAll(siteDirectory);
@@ -47,7 +70,7 @@ public static class SiteRenderer
             SiteAssets.WriteAtomically(Path.ChangeExtension(pagePath, ".ipynb"), nb.Json.ToJsonString());
             if (hasSource) File.Copy(source!, Path.ChangeExtension(pagePath, ".source.ipynb"), overwrite: true);
             // The whole text of truncated streams (side files beside the executed notebook) goes beside the page.
-            var executedFolder = Path.GetDirectoryName(Path.Combine(executedRoot, nb.RelativePath))!;
+            var executedFolder = Path.GetDirectoryName(Path.Combine(rootOf[nb], nb.RelativePath))!;
             foreach (var file in NotebookPage.StreamFiles(nb))
             {
                 var from = Path.Combine(executedFolder, file);
@@ -153,3 +176,6 @@ public static class SiteRenderer
     static bool IsInside(string path, string folder) =>
         Path.GetFullPath(path).StartsWith(folder.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
 }
+
+/// <summary>The same notebook (by its path inside its folder) is in two of the folders given to one render.</summary>
+public sealed class DuplicateNotebookException(string message) : Exception(message);
