@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace LossLab.Cli.Commands;
@@ -19,18 +18,8 @@ public static partial class OutputTemplate
             var name = m.Groups[1].Value.Trim();
             if (!values.TryGetValue(name, out var value))
                 throw new ArgumentException($"--out {template}: {{{name}}} is not a parameter of this run (given: {(values.Count == 0 ? "none" : string.Join(", ", values.Keys.Order(StringComparer.Ordinal)))}).");
-            return Safe(value);
+            return LossLab.Notebooks.Execution.PathSegment.Safe(value);
         });
-
-    /// <summary>A value as one path segment: letters, digits, '.', '-', '_' and '+' kept, anything else (slashes, spaces,
-    /// quotes, …) becomes '_'; a value of only dots or nothing becomes '_'.</summary>
-    public static string Safe(string value)
-    {
-        var sb = new StringBuilder(value.Length);
-        foreach (var ch in value) sb.Append(char.IsAsciiLetterOrDigit(ch) || ch is '.' or '-' or '_' or '+' ? ch : '_');
-        var s = sb.ToString();
-        return s.Trim('.').Length == 0 ? "_" : s;
-    }
 
     /// <summary>The values the run sets, by name: -f, -y/-b and -p in papermill's precedence (a later one wins), and Scale
     /// from --scale unless -p sets it. A list value is written with its items joined by ','.</summary>

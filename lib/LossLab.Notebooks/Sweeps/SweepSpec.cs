@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using LossLab.Notebooks.Execution;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -157,14 +156,12 @@ public sealed class SweepSpec
         return new SweepSpec(notebooks, scale, points, varying);
     }
 
-    /// <summary>A value as it appears in a folder name: lists as a-b-c; characters other than letters, digits, '.', '-',
-    /// '+' and '_' become '_'; at most 40 characters per value.</summary>
+    /// <summary>A value as it appears in a folder name: lists as a-b-c, made one safe path segment
+    /// (<see cref="PathSegment.Safe"/>), at most 40 characters per value.</summary>
     public static string FolderText(object value)
     {
         var text = value is IEnumerable<object> list ? string.Join("-", list.Select(FolderText)) : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
-        var clean = new StringBuilder(text.Length);
-        foreach (var c in text) clean.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+' or '_' ? c : '_');
-        var result = clean.Length == 0 ? "_" : clean.ToString();
+        var result = PathSegment.Safe(text);
         return result.Length <= 40 ? result : result[..40];
     }
 

@@ -50,11 +50,11 @@ public class PapermillOptionsTests
     [Fact]
     public void Template_values_are_one_safe_path_segment()
     {
-        Assert.Equal("0.001", LossLab.Cli.Commands.OutputTemplate.Safe("0.001"));
-        Assert.Equal("a_b_c", LossLab.Cli.Commands.OutputTemplate.Safe("a/b c"));
-        Assert.Equal("_", LossLab.Cli.Commands.OutputTemplate.Safe(".."));
-        Assert.Equal("_", LossLab.Cli.Commands.OutputTemplate.Safe(""));
-        Assert.Equal("x-_1e-3", LossLab.Cli.Commands.OutputTemplate.Safe("x-\\1e-3"));
+        Assert.Equal("0.001", LossLab.Notebooks.Execution.PathSegment.Safe("0.001"));
+        Assert.Equal("a_b_c", LossLab.Notebooks.Execution.PathSegment.Safe("a/b c"));
+        Assert.Equal("_", LossLab.Notebooks.Execution.PathSegment.Safe(".."));
+        Assert.Equal("_", LossLab.Notebooks.Execution.PathSegment.Safe(""));
+        Assert.Equal("x-_1e-3", LossLab.Notebooks.Execution.PathSegment.Safe("x-\\1e-3"));
         Assert.Equal("runs/3_4", LossLab.Cli.Commands.OutputTemplate.Expand("runs/{ Seeds }", new Dictionary<string, string> { ["Seeds"] = "3,4" }));
     }
 
