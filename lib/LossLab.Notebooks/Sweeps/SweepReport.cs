@@ -6,12 +6,17 @@ using LossLab.Notebooks.Site;
 
 namespace LossLab.Notebooks.Sweeps;
 
-/// <summary>One row of a sweep's table: a point (its parameters and state) and one claim of one of its notebooks.</summary>
-public sealed record SweepRow(SweepPoint Point, string State, ScoreboardEntry? Claim);
+/// <summary>One row of a sweep's table: a point (its parameters and state), one claim of one of its notebooks, and the
+/// values the notebook recorded with the claim (its declared metrics, e.g. each method's mean).</summary>
+public sealed record SweepRow(SweepPoint Point, string State, ScoreboardEntry? Claim)
+{
+    public IReadOnlyDictionary<string, double> Values { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>
 /// A sweep's one result: <c>sweep.csv</c> and <c>sweep-table.json</c> (a row per point and claim: the point's index, name,
-/// parameter values and state, the claim's notebook, id, verdict, estimate, interval and n; a point without results is a
+/// parameter values and state, the claim's notebook, id, verdict, estimate, interval and n, and the values the notebook
+/// recorded with the claim, a column each; a point without results is a
 /// row of its own, never dropped), <c>scoreboard.json</c> (every point's claims, the notebook named
 /// <c>POINT/notebook</c>, for <c>losslab diff</c>) and <c>sweep.html</c> (the table, each point linked to its own site, and a Plotly chart of
 /// one claim's estimate against one parameter, a line per value of the other varying parameters, seeds averaged with a
@@ -25,10 +30,17 @@ public static class SweepReport
         var rows = new List<SweepRow>();
         foreach (var point in manifest.Points)
         {
-            var file = Path.Combine(manifest.PointFolder(point), "scoreboard.json");
+            var folder = manifest.PointFolder(point);
+            var file = Path.Combine(folder, "scoreboard.json");
             var entries = File.Exists(file) ? Scoreboard.Load(file).Entries : [];
-            if (entries.Count == 0) rows.Add(new SweepRow(point, state(point), null));
-            rows.AddRange(entries.Select(e => new SweepRow(point, state(point), e)));
+            if (entries.Count == 0) { rows.Add(new SweepRow(point, state(point), null)); continue; }
+            var values = SiteRenderer.LoadExecuted(folder, Path.Combine(folder, "site"))
+                .SelectMany(nb => nb.Claims.Select(c => (Key: $"{nb.RelativePath}/{c.Id}", c.Values)))
+                .GroupBy(x => x.Key).ToDictionary(g => g.Key, g => g.First().Values);
+            rows.AddRange(entries.Select(e => new SweepRow(point, state(point), e)
+            {
+                Values = values.TryGetValue(e.Key, out var v) ? v : new Dictionary<string, double>(),
+            }));
         }
         return rows;
     }
@@ -48,7 +60,8 @@ public static class SweepReport
         by ??= manifest.Varying.FirstOrDefault(v => v != seeds);
 
         var csv = new StringBuilder();
-        var header = new[] { "index", "point", "state" }.Concat(parameters).Concat(["notebook", "claim", "verdict", "estimate", "lower", "upper", "n"]);
+        var metrics = rows.SelectMany(r => r.Values.Keys).Distinct().ToList();
+        var header = new[] { "index", "point", "state" }.Concat(parameters).Concat(["notebook", "claim", "verdict", "estimate", "lower", "upper", "n"]).Concat(metrics);
         csv.AppendLine(string.Join(",", header.Select(Csv)));
         var json = new JsonArray();
         foreach (var r in rows)
@@ -56,7 +69,8 @@ public static class SweepReport
             var values = parameters.Select(p => Text(r.Point.Parameters.FirstOrDefault(kv => kv.Key == p).Value)).ToList();
             var c = r.Claim;
             csv.AppendLine(string.Join(",", new[] { r.Point.Index.ToString(CultureInfo.InvariantCulture), r.Point.Name, r.State }.Concat(values)
-                .Concat([c?.Notebook ?? "", c?.Id ?? "", c?.Verdict ?? "", Number(c?.Estimate), Number(c?.Lower), Number(c?.Upper), c?.N?.ToString(CultureInfo.InvariantCulture) ?? ""]).Select(Csv)));
+                .Concat([c?.Notebook ?? "", c?.Id ?? "", c?.Verdict ?? "", Number(c?.Estimate), Number(c?.Lower), Number(c?.Upper), c?.N?.ToString(CultureInfo.InvariantCulture) ?? ""])
+                .Concat(metrics.Select(m => r.Values.TryGetValue(m, out var x) ? x.ToString("R", CultureInfo.InvariantCulture) : "")).Select(Csv)));
             var row = new JsonObject { ["index"] = r.Point.Index, ["point"] = r.Point.Name, ["state"] = r.State };
             foreach (var (p, v) in parameters.Zip(values)) row[p] = v;
             row["notebook"] = c?.Notebook;
@@ -66,6 +80,7 @@ public static class SweepReport
             row["lower"] = c?.Lower;
             row["upper"] = c?.Upper;
             row["n"] = c?.N;
+            if (r.Values.Count > 0) row["values"] = new JsonObject(r.Values.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value)));
             json.Add(row);
         }
         Training.AtomicFile.WriteAllText(Path.Combine(manifest.Directory, "sweep.csv"), csv.ToString());

@@ -102,7 +102,7 @@ public class SweepCommandTests(ITestOutputHelper log)
               {"cell_type": "code", "metadata": {}, "execution_count": null, "outputs": [],
                "source": ["#r \"LIBRARY\"\n", "using LossLab.Experiments;\n",
                           "var claims = new Claims(RunScales.Parse(Scale));\n",
-                          "claims.OneSample(id: \"width-shows\", paper: \"test\", claim: \"the width shows\", sample: new[] { Width + Seed / 10.0, Width + 1 + Seed / 10.0, Width + 2 + Seed / 10.0 }, statistic: \"width\", expect: Expect.Above(0));\n",
+                          "claims.OneSample(id: \"width-shows\", paper: \"test\", claim: \"the width shows\", sample: new[] { Width + Seed / 10.0, Width + 1 + Seed / 10.0, Width + 2 + Seed / 10.0 }, statistic: \"width\", expect: Expect.Above(0), values: new Dictionary<string, double> { [\"width_squared\"] = Width * Width });\n",
                           "claims.Display();"]}],
              "metadata": {"kernelspec": {"display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp"}, "language_info": {"name": "C#"}},
              "nbformat": 4, "nbformat_minor": 5}
@@ -115,8 +115,9 @@ public class SweepCommandTests(ITestOutputHelper log)
         Assert.True(render.Exit == 0, render.Out + render.Err);
         Assert.Contains("4 points, 4 claim results; 4 done", render.Out);
         var csv = File.ReadAllLines(Path.Combine(dir, "sweep", "sweep.csv"));
-        Assert.Equal("index,point,state,Width,Seed,notebook,claim,verdict,estimate,lower,upper,n", csv[0]);
+        Assert.Equal("index,point,state,Width,Seed,notebook,claim,verdict,estimate,lower,upper,n,width_squared", csv[0]);
         Assert.StartsWith("3,\"Width=3,Seed=2\",done,3,2,claim.ipynb,width-shows,held,4.2,", csv[4]);
+        Assert.EndsWith(",3,9", csv[4]);   // n = 3 samples; the value the notebook recorded with the claim, W²
         Assert.Equal(5, csv.Length);
         var frame = Deedle.Frame.ReadCsv(Path.Combine(dir, "sweep", "sweep.csv"), hasHeaders: true, inferTypes: true);   // as a notebook loads it
         Assert.Equal(4, frame.RowCount);
