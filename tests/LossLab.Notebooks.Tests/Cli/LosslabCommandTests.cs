@@ -279,7 +279,8 @@ public class LosslabCommandTests
         var root = Project(
             ("nbs/a.ipynb", Notebook(Code("Console.WriteLine(\"a out é\");\nConsole.Error.WriteLine(\"a err\");"))),
             ("nbs/b.ipynb", Notebook(Code("Console.Write(\"b out\");"))));
-        string[] args = ["run", "nbs", "--stdout-file", "logs/out.txt", "--stderr-file", "logs/err.txt"];
+        // One notebook at a time, so that the files hold the streams in notebook order (notebooks run together interleave).
+        string[] args = ["run", "nbs", "--jobs", "1", "--stdout-file", "logs/out.txt", "--stderr-file", "logs/err.txt"];
 
         var (exit, stdout, stderr) = await Losslab(root, inProcess ? [.. args, "--in-process"] : args);
 
