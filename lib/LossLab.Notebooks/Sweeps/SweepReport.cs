@@ -173,7 +173,24 @@ public static class SweepReport
             }
             html.Append("</tr>");
         }
-        html.Append("</table></body></html>");
+        html.Append("</table>");
+        // The values each notebook recorded with its claims (its declared metrics): a column per claim and value.
+        var metrics = rows.Where(r => r.Claim is not null).SelectMany(r => r.Values.Keys.Select(k => (Claim: r.Claim!.Key, Value: k))).Distinct().ToList();
+        if (metrics.Count > 0)
+        {
+            html.Append("<h2>Recorded values</h2><table><tr><th>#</th><th>point</th>");
+            foreach (var (claim, value) in metrics) html.Append(CultureInfo.InvariantCulture, $"<th>{E(value)}<br><small>{E(claim)}</small></th>");
+            html.Append("</tr>");
+            foreach (var point in rows.GroupBy(r => r.Point.Index))
+            {
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{point.Key}</td><td>{E(point.First().Point.Name)}</td>");
+                foreach (var (claim, value) in metrics)
+                    html.Append(point.FirstOrDefault(r => r.Claim?.Key == claim)?.Values.TryGetValue(value, out var x) == true ? $"<td>{Number(x)}</td>" : "<td></td>");
+                html.Append("</tr>");
+            }
+            html.Append("</table>");
+        }
+        html.Append("</body></html>");
         return html.ToString();
     }
 

@@ -129,6 +129,8 @@ public class SweepCommandTests(ITestOutputHelper log)
             board.Entries.Select(e => e.Key));
         var html = File.ReadAllText(Path.Combine(dir, "sweep", "sweep.html"));
         Assert.Contains("Plotly.newPlot", html);
+        Assert.Contains("<h2>Recorded values</h2>", html);
+        Assert.Contains("<td>3</td><td>Width=3,Seed=2</td><td>9</td>", html);   // W² for Width 3
         Assert.Contains("points/Width=1,Seed=1/site/index.html", html);
         Assert.True(File.Exists(Path.Combine(dir, "sweep", "plotly.min.js")));
 
