@@ -234,10 +234,9 @@ public static class SweepCommand
             var (exit, output, error) = Run("sbatch", ["--parsable", scriptPath]);
             if (exit != 0) throw new SweepException($"sbatch failed (exit {exit}): {error.Trim()}");
             var job = output.Trim().Split(';')[0];
-            var record = Path.Combine(manifest.Directory, "slurm.json");
-            var jobs = File.Exists(record) ? JsonNode.Parse(File.ReadAllText(record))!["jobs"]!.AsArray().Select(j => j!.GetValue<string>()).ToList() : [];
-            jobs.Add(job);
-            AtomicFile.WriteAllText(record, new JsonObject { ["jobs"] = new JsonArray(jobs.Select(j => (JsonNode)JsonValue.Create(j)).ToArray()) }.ToJsonString());
+            var jobs = Jobs(manifest).Append(job);
+            AtomicFile.WriteAllText(Path.Combine(manifest.Directory, "slurm.json"),
+                new JsonObject { ["jobs"] = new JsonArray(jobs.Select(j => (JsonNode)JsonValue.Create(j)).ToArray()) }.ToJsonString());
             Console.WriteLine($"losslab sweep: submitted job array {job} ({points.Count} tasks)");
             if (!parse.GetValue(e.Wait)) return 0;
             var watch = Stopwatch.StartNew();
@@ -246,6 +245,13 @@ public static class SweepCommand
             var bad = points.Where(p => states[p.Index].Label != "done").ToList();
             Console.WriteLine($"losslab sweep: job array {job} ended after {watch.Elapsed.TotalSeconds:0.0} s: {points.Count - bad.Count} done, {bad.Count} not done");
             return bad.Count == 0 ? 0 : 1;
+        }
+
+        /// <summary>The job ids this sweep was submitted under (<c>slurm.json</c>), oldest first; empty when it never was.</summary>
+        public static IReadOnlyList<string> Jobs(SweepManifest manifest)
+        {
+            var record = Path.Combine(manifest.Directory, "slurm.json");
+            return File.Exists(record) ? JsonNode.Parse(File.ReadAllText(record))!["jobs"]!.AsArray().Select(j => j!.GetValue<string>()).ToList() : [];
         }
 
         /// <summary>Copies this build of the CLI into DIR/cli once (the tasks run it from there; a shared filesystem on a cluster).</summary>
@@ -306,11 +312,10 @@ public static class SweepCommand
 
         public static IReadOnlyList<State> Of(SweepManifest manifest)
         {
-            var record = Path.Combine(manifest.Directory, "slurm.json");
+            var jobs = SlurmExecutor.Jobs(manifest);
             var queued = new Dictionary<int, string>();
-            if (File.Exists(record))
-                foreach (var job in JsonNode.Parse(File.ReadAllText(record))!["jobs"]!.AsArray().Select(j => j!.GetValue<string>()))
-                    foreach (var (index, state) in SlurmExecutor.Queued(job)) queued[index] = state;
+            foreach (var job in jobs)
+                foreach (var (index, state) in SlurmExecutor.Queued(job)) queued[index] = state;
             return manifest.Points.Select(p =>
             {
                 var r = manifest.Record(p);
@@ -318,7 +323,7 @@ public static class SweepCommand
                 if (r is { State: PointState.Failed }) return new State("failed", $"exit {r.ExitCode}; see {Path.Combine("points", p.Name, "run.log")}");
                 if (queued.TryGetValue(p.Index, out var s)) return new State(s == "PENDING" ? "pending" : "running", s.ToLowerInvariant());
                 if (r is { State: PointState.Running })
-                    return File.Exists(record) || r.DiedHere
+                    return jobs.Count > 0 || r.DiedHere
                         ? new State("missing", $"started {r.Started:yyyy-MM-dd HH:mm} on {r.Host}, then cancelled or died")
                         : new State("running", $"started {r.Started:yyyy-MM-dd HH:mm} on {r.Host}");
                 return new State("not started", null);

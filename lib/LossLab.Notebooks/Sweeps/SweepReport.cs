@@ -30,12 +30,12 @@ public static class SweepReport
         var rows = new List<SweepRow>();
         foreach (var point in manifest.Points)
         {
+            // The point's executed notebooks, read once: its scoreboard's entries and the values recorded with each claim.
             var folder = manifest.PointFolder(point);
-            var file = Path.Combine(folder, "scoreboard.json");
-            var entries = File.Exists(file) ? Scoreboard.Load(file).Entries : [];
+            var notebooks = Directory.Exists(folder) ? SiteRenderer.LoadExecuted(folder, Path.Combine(folder, "site")) : [];
+            var entries = Scoreboard.From(notebooks).Entries;
             if (entries.Count == 0) { rows.Add(new SweepRow(point, state(point), null)); continue; }
-            var values = SiteRenderer.LoadExecuted(folder, Path.Combine(folder, "site"))
-                .SelectMany(nb => nb.Claims.Select(c => (Key: $"{nb.RelativePath}/{c.Id}", c.Values)))
+            var values = notebooks.SelectMany(nb => nb.Claims.Select(c => (Key: $"{nb.RelativePath}/{c.Id}", c.Values)))
                 .GroupBy(x => x.Key).ToDictionary(g => g.Key, g => g.First().Values);
             rows.AddRange(entries.Select(e => new SweepRow(point, state(point), e)
             {
