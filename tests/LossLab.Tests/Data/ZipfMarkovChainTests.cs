@@ -90,7 +90,7 @@ public class ZipfMarkovChainTests
         for (int s = 0; s < 8; s++)
             for (int t = 1; t < 64; t++)
                 Assert.True(chain.Probability((int)data[s * 64 + t - 1], (int)data[s * 64 + t]) > 0);
-        Assert.Equal(chain.Seed, 2);
+        Assert.Equal(2, chain.Seed);
         Assert.Equal(chain.Successors(3).ToArray(), new ZipfMarkovChain(16, 1.1, 4, 1, seed: 2).Successors(3).ToArray());
     }
 

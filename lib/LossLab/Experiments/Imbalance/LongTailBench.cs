@@ -106,6 +106,11 @@ public sealed class LongTailBench
     /// <summary>Measure NC1–NC4 and the raw class means of the training features at the end of each run.</summary>
     public bool MeasureCollapse { get; init; }
 
+    /// <summary>Also keep each run's early-stopped checkpoint: after every epoch the validation NLL is measured, and the
+    /// logits of the epoch with the lowest one (the first, on ties) go to <see cref="LongTailRun.EarlyStopped"/>. Needs
+    /// <see cref="Validation"/>. A stage's checkpoint is the best epoch of the stage itself.</summary>
+    public bool EarlyStopping { get; init; }
+
     /// <summary>The device (null: <see cref="Devices.Choose"/>).</summary>
     public Device? Device { get; init; }
 
@@ -126,6 +131,8 @@ public sealed class LongTailBench
         for (int i = 0; i < methods.Count; i++)
             if (methods[i].From is { } from && !methods.Take(i).Any(m => m.Name == from))
                 throw new ArgumentException($"'{methods[i].Name}' is derived from '{from}', which is not an earlier method; declare it before: [{string.Join(", ", methods.Select(m => m.Name))}].", nameof(methods));
+        if (EarlyStopping && Validation is null)
+            throw new ArgumentException("EarlyStopping picks the checkpoint with the lowest validation NLL, but the bench has no Validation set.", nameof(methods));
         bool binary = Outputs == 1 && ClassCounts.Count == 2;
         if (Outputs != ClassCounts.Count && !binary)
             throw new ArgumentException($"the head has {Outputs} outputs but there are {ClassCounts.Count} class counts (one output per class, or one output for two classes).", nameof(methods));
@@ -153,7 +160,7 @@ public sealed class LongTailBench
                 {
                     var trainable = method.Stage?.Trainable?.Invoke(network) ?? network.parameters().Where(p => p.requires_grad).ToArray();
                     int stageEpochs = method.Stage?.Epochs ?? Epochs;
-                    var trained = Fit(method, seed, network, trainable, stageEpochs, source?.EpochLoss.Length ?? 0, train, test);
+                    var trained = Fit(method, seed, network, trainable, stageEpochs, source?.EpochLoss.Length ?? 0, train, test, validation);
                     var run = Score(method, seed, network, trained, source, train, test, validation);
                     if (continued.Contains(name)) { kept[name] = network; network = null; }
                     return run;
@@ -194,10 +201,10 @@ public sealed class LongTailBench
         return copy;
     }
 
-    sealed record Trained(double[] EpochLoss, int[] CurveEpochs, Dictionary<string, List<double>> Curves);
+    sealed record Trained(double[] EpochLoss, int[] CurveEpochs, Dictionary<string, List<double>> Curves, LongTailCheckpoint? EarlyStopped);
 
     Trained Fit(LongTailMethod method, int seed, LongTailNetwork network, IReadOnlyList<Parameter> trainable, int epochCount, int epochOffset,
-        LabeledTensors train, LabeledTensors test)
+        LabeledTensors train, LabeledTensors test, LabeledTensors? validation)
     {
         var objective = method.MakeObjective!(network) ?? throw new InvalidOperationException($"the objective of '{method.Name}' is null.");
         using var optimizer = Optimizer(trainable) ?? throw new InvalidOperationException("Optimizer returned null.");
@@ -228,12 +235,45 @@ public sealed class LongTailBench
                 foreach (var list in curves.Values) if (list.Count < curveEpochs.Count) list.Add(double.NaN);
                 return values;
             });
-        var result = trainer.Fit(train, epochCount, BatchSize);
-        if (result.Status != TrainingStatus.Completed)
-            throw new InvalidOperationException($"'{method.Name}' with seed {seed} stopped after {result.Steps} steps: {result.Status}" +
-                (result.NonFiniteLoss is { } bad ? $" (loss {bad} at step {result.NonFiniteStep})." : "."));
+        LongTailCheckpoint? best = null;
+        if (EarlyStopping)
+            trainer.AddEvaluation(e =>
+            {
+                // The trainer calls this in eval mode, under no_grad and inside a dispose scope: only the kept logits leave it.
+                var validationLogits = network.call(validation!.Features);
+                double nll = ValidationNll(validationLogits, validation.Labels);
+                if (best is null || nll < best.ValidationNll)
+                {
+                    best?.Dispose();
+                    best = new LongTailCheckpoint(epochOffset + e + 1, nll, network.call(test.Features).cpu().DetachFromDisposeScope(),
+                        validationLogits.cpu().DetachFromDisposeScope());
+                }
+                return new Dictionary<string, double> { ["validation_nll"] = nll };
+            });
+        try
+        {
+            var result = trainer.Fit(train, epochCount, BatchSize);
+            if (result.Status != TrainingStatus.Completed)
+                throw new InvalidOperationException($"'{method.Name}' with seed {seed} stopped after {result.Steps} steps: {result.Status}" +
+                    (result.NonFiniteLoss is { } bad ? $" (loss {bad} at step {result.NonFiniteStep})." : "."));
+        }
+        catch
+        {
+            best?.Dispose();
+            throw;
+        }
         var loss = Enumerable.Range(0, epochCount).Select(trainer.History.MeanLoss).ToArray();
-        return new Trained(loss, curveEpochs.ToArray(), curves);
+        return new Trained(loss, curveEpochs.ToArray(), curves, best);
+    }
+
+    /// <summary>Mean negative log-likelihood of the labels (float64): cross-entropy for class logits, binary
+    /// cross-entropy for a single logit with 0/1 targets. Called inside a dispose scope.</summary>
+    static double ValidationNll(Tensor logits, Tensor labels)
+    {
+        var z = logits.to(ScalarType.Float64);   // in the caller's dispose scope
+        if (z.shape[1] == 1)
+            return nn.functional.binary_cross_entropy_with_logits(z, labels.to(ScalarType.Float64).reshape(-1, 1)).ToDouble();
+        return nn.functional.cross_entropy(z, labels).ToDouble();
     }
 
     LongTailRun Score(LongTailMethod method, int seed, LongTailNetwork network, Trained trained, LongTailRun? source,
@@ -271,6 +311,7 @@ public sealed class LongTailBench
         {
             Method = method.Name, Seed = seed, From = method.From, Scores = scores, TestLogits = testLogits, ValidationLogits = validationLogits,
             EpochLoss = epochLoss, CurveEpochs = curveEpochs, Curves = curves, Collapse = collapse, ClassMeanNorms = meanNorms, ClassMeanCosines = meanCosines,
+            EarlyStopped = trained.EarlyStopped,
         };
     }
 
@@ -280,9 +321,16 @@ public sealed class LongTailBench
         var test = method.Adjust!(source.TestLogits).detach().cpu().DetachFromDisposeScope();
         var validation = source.ValidationLogits is null ? null : method.Adjust(source.ValidationLogits).detach().cpu().DetachFromDisposeScope();
         using var rows = torch.tensor(source.Scores.ClassifierRows);
+        var early = source.EarlyStopped is { } checkpoint
+            ? checkpoint with
+            {
+                TestLogits = method.Adjust(checkpoint.TestLogits).detach().cpu().DetachFromDisposeScope(),
+                ValidationLogits = method.Adjust(checkpoint.ValidationLogits).detach().cpu().DetachFromDisposeScope(),
+            }
+            : null;
         return source with
         {
-            Method = method.Name, From = method.From, TestLogits = test, ValidationLogits = validation,
+            Method = method.Name, From = method.From, TestLogits = test, ValidationLogits = validation, EarlyStopped = early,
             Scores = LongTailScores.Of(test, Test.Labels, ClassCounts, rows) with { ClassifierRows = source.Scores.ClassifierRows, RowNorms = source.Scores.RowNorms },
         };
     }

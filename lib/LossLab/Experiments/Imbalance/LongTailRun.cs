@@ -28,6 +28,9 @@ public sealed record LongTailRun
     /// <summary>Validation logits, when the bench has a validation set.</summary>
     public Tensor? ValidationLogits { get; init; }
 
+    /// <summary>The checkpoint with the lowest validation NLL (null unless the bench keeps it, <see cref="LongTailBench.EarlyStopping"/>).</summary>
+    public LongTailCheckpoint? EarlyStopped { get; init; }
+
     /// <summary>Mean training loss of each epoch (a stage's epochs follow its source's).</summary>
     public required double[] EpochLoss { get; init; }
 
@@ -86,4 +89,17 @@ public sealed record LongTailRun
 
     /// <summary>The value of curve <paramref name="name"/> at the last measurement.</summary>
     public double Last(string name) => Curve(name)[^1];
+}
+
+/// <summary>An early-stopped checkpoint of a <see cref="LongTailRun"/>: the epoch (1-based, counted over the run and its
+/// sources) whose validation NLL was the lowest, that NLL, and the network's test and validation logits at that epoch
+/// (float32 on the CPU).</summary>
+public sealed record LongTailCheckpoint(int Epoch, double ValidationNll, Tensor TestLogits, Tensor ValidationLogits) : IDisposable
+{
+    /// <summary>Disposes the logits.</summary>
+    public void Dispose()
+    {
+        TestLogits.Dispose();
+        ValidationLogits.Dispose();
+    }
 }

@@ -139,6 +139,64 @@ public class LongTailBenchTests
         Assert.Equal(5, two.EpochLoss.Length);
     }
 
+    // Mean −log softmax(z)_y over rows, in float64 by explicit loops.
+    static double Nll(Tensor logits, Tensor labels)
+    {
+        var z = logits.data<float>().ToArray();
+        var y = labels.data<long>().ToArray();
+        int c = (int)logits.shape[1];
+        double total = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            double max = double.NegativeInfinity;
+            for (int k = 0; k < c; k++) max = Math.Max(max, z[i * c + k]);
+            double sum = 0;
+            for (int k = 0; k < c; k++) sum += Math.Exp(z[i * c + k] - max);
+            total += Math.Log(sum) + max - z[i * c + y[i]];
+        }
+        return total / y.Length;
+    }
+
+    [Fact]
+    public void The_early_stopped_checkpoint_is_the_epoch_of_lowest_validation_nll()
+    {
+        using var train = Data([12, 6, 2], 1);
+        using var test = Data([3, 3, 3], 2);
+        // Validation images like the training ones, but every other label moved to the next class: training past the
+        // first epochs raises the validation NLL, so the best epoch is not the last.
+        using var clean = Data([4, 4, 4], 3);
+        using var validation = new LabeledTensors(clean.Features, tensor(clean.Labels.data<long>().Select((l, i) => i % 2 == 0 ? l : (l + 1) % 3).ToArray()));
+        const int epochs = 8;
+        LongTailBench BenchOf(int e, bool early) => new(train, test)
+        {
+            Body = () => LongTailNetwork.MlpBody(2, 5), FeatureSize = 5, Epochs = e, BatchSize = 4, Device = CPU,
+            Optimizer = ps => optim.SGD(ps, 0.3), Validation = validation, EarlyStopping = early,
+        };
+        LongTailMethod[] methods = [LongTailMethod.Loss("CE", () => new LossLab.Losses.CrossEntropyLoss()), LongTailMethod.PostHoc("CE + 1 on class 2", "CE", z => z + tensor(new float[] { 0, 0, 1 }))];
+        var run = BenchOf(epochs, early: true).Run(methods, [5])["CE", 5];
+        // The reference: separate runs of 1..8 epochs with the same seed (the same first batches), scored by hand.
+        var lastOf = Enumerable.Range(1, epochs).Select(e => BenchOf(e, early: false).Run(methods[..1], [5])["CE", 5]).ToArray();
+        var nll = lastOf.Select(r => Nll(r.ValidationLogits!, validation.Labels)).ToArray();
+        int best = Array.IndexOf(nll, nll.Min()) + 1;
+        Assert.InRange(best, 1, epochs - 1);
+        var checkpoint = Assert.IsType<LongTailCheckpoint>(run.EarlyStopped);
+        Assert.Equal(best, checkpoint.Epoch);
+        Assert.Equal(nll[best - 1], checkpoint.ValidationNll, 9);
+        Assert.Equal(lastOf[best - 1].TestLogits.data<float>().ToArray(), checkpoint.TestLogits.data<float>().ToArray());
+        Assert.Equal(lastOf[best - 1].ValidationLogits!.data<float>().ToArray(), checkpoint.ValidationLogits.data<float>().ToArray());
+        Assert.Equal(lastOf[^1].TestLogits.data<float>().ToArray(), run.TestLogits.data<float>().ToArray());   // the last checkpoint is unchanged
+        // A post-hoc method adjusts the early-stopped logits too.
+        var derived = BenchOf(epochs, early: true).Run(methods, [5])["CE + 1 on class 2", 5].EarlyStopped!;
+        Assert.Equal(checkpoint.Epoch, derived.Epoch);
+        Assert.Equal((checkpoint.TestLogits + tensor(new float[] { 0, 0, 1 })).data<float>().ToArray(), derived.TestLogits.data<float>().ToArray());
+        // Without a validation set there is nothing to stop on.
+        var missing = Assert.Throws<ArgumentException>(() => Bench(train, test) is var b ? new LongTailBench(train, test)
+        {
+            Body = b.Body, FeatureSize = 5, Epochs = 2, Optimizer = b.Optimizer, Device = CPU, EarlyStopping = true,
+        }.Run(methods, [5]) : null);
+        Assert.Contains("no Validation set", missing.Message);
+    }
+
     [Fact]
     public void Bad_declarations_give_clear_errors()
     {
