@@ -163,6 +163,7 @@ public static class BatchRunner
                     WorkingDirectory = settings.WorkingDirectory,
                     ReportMode = settings.ReportMode,
                     ExecutionTimeout = settings.ExecutionTimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null,
+                    AutosaveCellEvery = TimeSpan.FromSeconds(settings.AutosaveCellEverySeconds),
                     Progress = e => { if (!e.Finished && e.Cell > 0) reporter.CellStarted(index, count, notebook, e.Cell, e.Cells, e.Elapsed); },
                 };
                 var result = await NotebookRunner.RunAsync(options, cancellationToken);

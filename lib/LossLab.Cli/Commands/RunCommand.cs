@@ -6,7 +6,7 @@ namespace LossLab.Cli.Commands;
 
 /// <summary>
 /// <c>losslab run PATH... [--out DIR] [-p NAME VALUE]... [-f FILE] [-y YAML] [--scale smoke|default|paper] [--jobs N]
-/// [--shard I/N] [--allow-errors] [--execution-timeout S]</c>.
+/// [--shard I/N] [--allow-errors] [--execution-timeout S] [--autosave-cell-every S]</c>.
 /// </summary>
 public static class RunCommand
 {
@@ -59,6 +59,7 @@ public static class RunCommand
         var shard = new Option<string?>("--shard") { Description = "Run shard I of N (1-based): every N-th notebook of the sorted list, from the I-th.", HelpName = "I/N" };
         var allowErrors = new Option<bool>("--allow-errors") { Description = "Go on past cells that raise errors." };
         var timeout = new Option<double?>("--execution-timeout") { Description = "Seconds each cell may run.", HelpName = "S" };
+        var autosave = new Option<double>("--autosave-cell-every") { Description = "While a cell runs, save its notebook with the outputs so far every S seconds (default 30, as papermill; 0: only between cells).", DefaultValueFactory = _ => RunOptions.DefaultAutosaveCellEvery.TotalSeconds, HelpName = "S" };
         var outputLimit = new Option<string?>("--output-limit") { Description = "Characters a cell's stream output keeps in the notebook (default 4M); past it the head and tail are kept with a note and the whole stream goes to a side file beside the executed notebook.", HelpName = "SIZE" };
         var memoryLimit = new Option<string?>("--memory-limit") { Description = "Memory each notebook's process may use, e.g. 2G (default: no limit); a notebook past it fails, the rest run.", HelpName = "SIZE" };
         var logOutput = new Option<bool>("--log-output") { Description = "Echo the cells' stdout and stderr live to the terminal (stderr) as they run; the notebooks record them as usual." };
@@ -74,7 +75,7 @@ public static class RunCommand
         var protocol = new Option<bool>("--progress-protocol") { Hidden = true };
         var command = new Command("run", "Run notebooks papermill-style; executed copies go under --out.")
         {
-            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, force, dryRun, cwd, reportMode, outputFile, protocol,
+            paths, outDir, parameters, file, yaml, scale, jobs, inProcess, shard, allowErrors, timeout, autosave, outputLimit, memoryLimit, logOutput, stdoutFile, stderrFile, base64, prepareOnly, force, dryRun, cwd, reportMode, outputFile, protocol,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -105,6 +106,11 @@ public static class RunCommand
             var jobCount = parse.GetValue(jobs);
             if (jobCount < 1) { Console.Error.WriteLine("losslab: --jobs must be at least 1."); return 2; }
             if (parse.GetValue(timeout) is <= 0) { Console.Error.WriteLine("losslab: --execution-timeout must be positive."); return 2; }
+            if (parse.GetValue(autosave) is var every && (every < 0 || !double.IsFinite(every)))
+            {
+                Console.Error.WriteLine($"losslab: --autosave-cell-every {every}: expected seconds ≥ 0 (0 saves only between cells).");
+                return 2;
+            }
             long streamLimit = LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit;
             long? memory = null;
             if (parse.GetValue(outputLimit) is { } ol)
@@ -141,6 +147,7 @@ public static class RunCommand
                 Jobs = jobCount,
                 AllowErrors = parse.GetValue(allowErrors),
                 ExecutionTimeoutSeconds = parse.GetValue(timeout),
+                AutosaveCellEverySeconds = parse.GetValue(autosave),
                 ProgressProtocol = parse.GetValue(protocol),
                 InProcess = parse.GetValue(inProcess),
                 StreamLimit = streamLimit,

@@ -20,6 +20,10 @@ public sealed record RunSettings
     /// <summary>Run the notebooks in this process, one after another, rather than each in a child process.</summary>
     public bool InProcess { get; init; }
 
+    /// <summary>Seconds between saves of the output notebook while a cell runs (<c>--autosave-cell-every</c>, papermill's
+    /// default 30); 0 saves only between cells.</summary>
+    public double AutosaveCellEverySeconds { get; init; } = RunOptions.DefaultAutosaveCellEvery.TotalSeconds;
+
     /// <summary>Characters a stream output keeps in the notebook (<c>--output-limit</c>).</summary>
     public long StreamLimit { get; init; } = LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit;
 
@@ -78,6 +82,11 @@ public sealed record RunSettings
         // The notebook's process forwards its stream text (as @@log lines) whenever the parent has somewhere to send it.
         if (LogOutput || StdoutFile is not null || StderrFile is not null) yield return "--log-output";
         if (ExecutionTimeoutSeconds is { } t) { yield return "--execution-timeout"; yield return t.ToString(System.Globalization.CultureInfo.InvariantCulture); }
+        if (AutosaveCellEverySeconds != RunOptions.DefaultAutosaveCellEvery.TotalSeconds)
+        {
+            yield return "--autosave-cell-every";
+            yield return AutosaveCellEverySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         if (StreamLimit != LossLab.Notebooks.Kernel.CSharpKernel.DefaultStreamLimit) { yield return "--output-limit"; yield return StreamLimit.ToString(System.Globalization.CultureInfo.InvariantCulture); }
         if (WorkingDirectory is not null) { yield return "--cwd"; yield return Path.GetFullPath(WorkingDirectory); }
         if (ReportMode) yield return "--report-mode";

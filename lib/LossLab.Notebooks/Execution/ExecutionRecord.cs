@@ -30,7 +30,9 @@ public sealed class ExecutionRecord
     public ExecutionRecord(NotebookDocument document, string inputPath, string outputPath, JsonObject defaultParameters, JsonObject parameters)
     {
         this.document = document;
-        this.outputPath = outputPath;
+        // Resolved now: cells change the current directory while they run, and the record also saves mid-cell (autosave,
+        // interruption), so a relative path would land in the notebook's folder.
+        this.outputPath = Path.GetFullPath(outputPath);
         start = DateTimeOffset.UtcNow;
         document.Cells.RemoveAll(c => c.HasTag(ErrorMarkerTag));
         JsonText.SetSorted(document.Metadata, "papermill", new JsonObject

@@ -90,7 +90,9 @@ public static class NotebookRunner
                 var error = new CellError("UnsupportedKernelError", message, [message]);
                 run = new CellRun(new JsonArray(CellOutputs.Error(error.Name, error.Value, error.Traceback)), TimeSpan.Zero, error);
             }
-            else run = await kernel.RunAsync(cell.Code, $"cell{i + 1}.csx", executionCount, options.ExecutionTimeout, cancellationToken).ConfigureAwait(false);
+            else run = await Autosaving(kernel.RunAsync(cell.Code, $"cell{i + 1}.csx", executionCount, options.ExecutionTimeout, cancellationToken),
+                kernel, cell, record, options.AutosaveCellEvery).ConfigureAwait(false);
+            cell.Outputs.Clear();   // an autosave may have shown the outputs so far
             foreach (var output in run.Outputs.ToList())
             {
                 run.Outputs.Remove(output);
@@ -116,6 +118,27 @@ public static class NotebookRunner
         record.End(failedCell);
         options.Progress?.Invoke(new RunEvent(options.InputPath, ran, codeCells.Count, stopwatch.Elapsed, true, failure is not null));
         return new RunResult(options.InputPath, options.OutputPath, ran, codeCells.Count, stopwatch.Elapsed, failure, allowed);
+    }
+
+    /// <summary>Waits for a running cell, saving the notebook with the cell's outputs so far every <paramref name="every"/>
+    /// while they change (a killed run keeps what a long cell printed up to the last save).</summary>
+    static async Task<CellRun> Autosaving(Task<CellRun> run, CSharpKernel kernel, NotebookCell cell, ExecutionRecord record, TimeSpan? every)
+    {
+        if (every is not { } interval || interval <= TimeSpan.Zero) return await run.ConfigureAwait(false);
+        long saved = 0;
+        while (await Task.WhenAny(run, Task.Delay(interval)).ConfigureAwait(false) != run)
+        {
+            if (kernel.RunningOutputs() is not { } now || now.Version == saved) continue;
+            saved = now.Version;
+            cell.Outputs.Clear();
+            foreach (var output in now.Outputs.ToList())
+            {
+                now.Outputs.Remove(output);
+                cell.Outputs.Add(output);
+            }
+            record.Save();
+        }
+        return await run.ConfigureAwait(false);
     }
 
     static ParameterOverrides WithScale(NotebookDocument document, RunOptions options)

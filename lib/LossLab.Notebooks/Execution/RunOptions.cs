@@ -25,6 +25,13 @@ public sealed record RunOptions
     /// whole stream goes to a side file beside the executed notebook (linked from the cell's <c>metadata.losslab.streams</c>).</summary>
     public long StreamLimit { get; init; } = Kernel.CSharpKernel.DefaultStreamLimit;
 
+    /// <summary>While a cell runs, how often the output notebook is saved with the outputs so far (papermill's
+    /// autosave_cell_every, default 30 s); only when they changed. Null or zero: saved only between cells.</summary>
+    public TimeSpan? AutosaveCellEvery { get; init; } = DefaultAutosaveCellEvery;
+
+    /// <summary>papermill's default autosave interval for long cells.</summary>
+    public static readonly TimeSpan DefaultAutosaveCellEvery = TimeSpan.FromSeconds(30);
+
     /// <summary>Progress events, may be null.</summary>
     public Action<RunEvent>? Progress { get; init; }
 

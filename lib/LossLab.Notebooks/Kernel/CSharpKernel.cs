@@ -114,6 +114,17 @@ public sealed class CSharpKernel
     /// for live front ends (the Jupyter kernel).</summary>
     public Action<int, JsonObject, bool>? OnDisplay { get; set; }
 
+    CellOutputCollector? running;
+
+    /// <summary>A copy of the outputs of the cell now running and the count of changes it reflects (see
+    /// <see cref="CellOutputCollector.Snapshot"/>); null when no cell runs.</summary>
+    public (JsonArray Outputs, long Version)? RunningOutputs()
+    {
+        if (Volatile.Read(ref running) is not { } collector) return null;
+        var outputs = collector.Snapshot(out var version);
+        return (outputs, version);
+    }
+
     /// <summary>Runs one cell. <paramref name="cellName"/> (e.g. <c>cell3.csx</c>) names it in errors and stack traces;
     /// <paramref name="executionCount"/> numbers its result; <paramref name="timeout"/> bounds it.</summary>
     public async Task<CellRun> RunAsync(string code, string cellName, int executionCount, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -127,6 +138,20 @@ public sealed class CSharpKernel
             SideFilePrefix = (SideFilePrefix ?? Path.Combine(Path.GetTempPath(), "losslab-" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                              + "." + Path.GetFileNameWithoutExtension(cellName),
         };
+        Volatile.Write(ref running, collector);
+        try
+        {
+            return await RunCollectingAsync(code, cellName, executionCount, timeout, collector, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref running, null);
+        }
+    }
+
+    async Task<CellRun> RunCollectingAsync(string code, string cellName, int executionCount, TimeSpan? timeout, CellOutputCollector collector,
+        CancellationToken cancellationToken)
+    {
         var stopwatch = Stopwatch.StartNew();
         var directives = Directives.Process(code, WorkingDirectory);
         if (directives.Errors.Count > 0)

@@ -19,6 +19,7 @@ sealed class CellOutputCollector : IDisplaySink
     readonly List<object> entries = [];   // JsonObject (display, result, error) or StreamCapture, in order
     readonly List<JsonObject> displays = [];
     readonly List<StreamSpill> spills = [];
+    long version;
 
     public CellOutputCollector()
     {
@@ -47,6 +48,24 @@ sealed class CellOutputCollector : IDisplaySink
 
     /// <summary>The streams that went to side files.</summary>
     public IReadOnlyList<StreamSpill> Spills => spills;
+
+    /// <summary>Counts the changes to the outputs (text written, values displayed or updated), for autosave.</summary>
+    public long Version { get { lock (gate) return version; } }
+
+    /// <summary>A copy of the outputs so far, for saving while the cell runs (papermill's autosave of long cells): display
+    /// outputs as they are now, each stream as much of its text as the notebook keeps; a stream already past the limit
+    /// shows its head and a note that it goes on. The collector is unchanged.</summary>
+    public JsonArray Snapshot(out long atVersion)
+    {
+        lock (gate)
+        {
+            atVersion = version;
+            var outputs = new JsonArray();
+            foreach (var entry in entries)
+                outputs.Add(entry is JsonObject o ? o.DeepClone() : ((StreamCapture)entry).RunningOutput());
+            return outputs;
+        }
+    }
 
     /// <summary>The outputs so far, as nbformat objects (stream outputs closed: their side files are complete).</summary>
     public JsonArray Complete()
@@ -77,6 +96,7 @@ sealed class CellOutputCollector : IDisplaySink
             var output = CellOutputs.DisplayData(bundle.Data, bundle.Metadata?.DeepClone().AsObject());
             entries.Add(output);
             displays.Add(output);
+            version++;
             OnDisplay?.Invoke(displays.Count - 1, output, false);
             return displays.Count - 1;
         }
@@ -91,13 +111,18 @@ sealed class CellOutputCollector : IDisplaySink
             var old = displays[handle];
             old["data"] = fresh["data"]!.DeepClone();
             old["metadata"] = fresh["metadata"]!.DeepClone();
+            version++;
             OnDisplay?.Invoke(handle, fresh, true);
         }
     }
 
     public void AddRaw(JsonObject output)
     {
-        lock (gate) entries.Add(output);
+        lock (gate)
+        {
+            entries.Add(output);
+            version++;
+        }
     }
 
     void Write(string stream, ReadOnlySpan<char> text, bool newLine = false)
@@ -113,6 +138,7 @@ sealed class CellOutputCollector : IDisplaySink
                 entries.Add(last);
             }
             last.Append(text, newLine);
+            version++;
         }
         if (OnStream is { } onStream) onStream(stream, newLine ? string.Concat(text, "\n") : text.ToString());
     }
@@ -152,6 +178,16 @@ sealed class CellOutputCollector : IDisplaySink
             file = new System.IO.StreamWriter(temp, false, Utf8, 1 << 16);
             foreach (var chunk in head.GetChunks()) file.Write(chunk.Span);
             head.Length = char.IsHighSurrogate(head[half - 1]) ? half - 1 : half;
+        }
+
+        /// <summary>The stream output as it stands while the cell runs: all of it, or, past the limit, the head and a note
+        /// that the stream goes on (the side file gets its final name when the cell ends).</summary>
+        public JsonObject RunningOutput()
+        {
+            if (file is null) return CellOutputs.Stream(Name, head.ToString());
+            bool headEndsLine = head.Length > 0 && head[^1] == '\n';
+            return CellOutputs.Stream(Name, head.ToString() + $"{(headEndsLine ? "" : "\n")}[losslab: the cell is still running; {characters.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} so far, " +
+                $"the rest of the stream follows when it ends (the whole stream goes to {System.IO.Path.GetFileName(path)}, beside this notebook)]\n");
         }
 
         /// <summary>Closes the side file (renamed to its final name) and reads the tail back from it; returns the file, or

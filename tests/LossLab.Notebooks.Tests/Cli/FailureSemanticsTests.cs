@@ -120,7 +120,7 @@ public class FailureSemanticsTests
         Assert.Equal("completed", Status(CodeCell(b, 0)));
         var spun = CodeCell(b, 1);
         Assert.Equal("failed", Status(spun));
-        Assert.Equal("KeyboardInterrupt", spun.Outputs[^1]["ename"]!.GetValue<string>());
+        Assert.Equal("KeyboardInterrupt", spun.Outputs[^1]!["ename"]!.GetValue<string>());
         Assert.Contains($"interrupted by {name}", Text(spun.Outputs[^1]));
         // Papermill's marker cells: one at the top naming the cell, one just before it.
         Assert.True(b.Cells[0].HasTag(ExecutionRecord.ErrorMarkerTag));
@@ -155,7 +155,7 @@ public class FailureSemanticsTests
         var a = Executed(root, "nbs", "a-spins.ipynb");
         Assert.Equal("before", Text(CodeCell(a, 0).Outputs[0]));
         Assert.Equal("failed", Status(CodeCell(a, 1)));
-        Assert.Equal("TimeoutError", CodeCell(a, 1).Outputs[^1]["ename"]!.GetValue<string>());
+        Assert.Equal("TimeoutError", CodeCell(a, 1).Outputs[^1]!["ename"]!.GetValue<string>());
         Assert.True(NotebookException(a));
         Assert.Equal("b", Text(CodeCell(Executed(root, "nbs", "b-after.ipynb"), 0).Outputs[0]));
         Assert.Contains("1 of 2 notebooks failed.", stdout);
@@ -177,7 +177,7 @@ public class FailureSemanticsTests
         Assert.Equal("before", Text(CodeCell(a, 0).Outputs[0]));
         var crashed = CodeCell(a, 1);
         Assert.Equal("failed", Status(crashed));
-        Assert.Equal("ProcessExited", crashed.Outputs[^1]["ename"]!.GetValue<string>());
+        Assert.Equal("ProcessExited", crashed.Outputs[^1]!["ename"]!.GetValue<string>());
         Assert.Contains("exit code 134", Text(crashed.Outputs[^1]));
         Assert.True(NotebookException(a));
         Assert.Empty(CodeCell(a, 2).Outputs);
@@ -203,7 +203,7 @@ public class FailureSemanticsTests
         var a = Executed(root, "nbs", "a-hungry.ipynb");
         Assert.Equal("before", Text(CodeCell(a, 0).Outputs[0]));
         Assert.Equal("failed", Status(CodeCell(a, 1)));
-        Assert.Equal("System.OutOfMemoryException", CodeCell(a, 1).Outputs[^1]["ename"]!.GetValue<string>());
+        Assert.Equal("System.OutOfMemoryException", CodeCell(a, 1).Outputs[^1]!["ename"]!.GetValue<string>());
         Assert.True(NotebookException(a));
         Assert.Equal("b", Text(CodeCell(Executed(root, "nbs", "b-after.ipynb"), 0).Outputs[0]));
         Assert.Contains("1 of 2 notebooks failed.", stdout);
@@ -273,6 +273,33 @@ public class FailureSemanticsTests
         Assert.Equal("before", Text(CodeCell(rerun, 0).Outputs[0]));
         Assert.Equal("after", Text(CodeCell(rerun, 2).Outputs[0]));
         Assert.False(NotebookException(rerun));
+    }
+
+    [Theory]
+    [InlineData("0.2", true)]
+    [InlineData("0", false)]
+    public async Task A_long_cell_is_saved_with_its_outputs_so_far_every_autosave_interval_so_kill_9_keeps_them(string every, bool autosaved)
+    {
+        var root = Project(("nbs/nb.ipynb", Notebook(Code(Before), Code("Console.WriteLine(\"printed while running\");\n" + SpinForever), Code("Console.Write(\"never\");"))));
+
+        using (var run = Start(root, "run", "nbs", "--autosave-cell-every", every))
+        {
+            int child = await WaitForPid(Path.Combine(root, "nbs"));
+            // With autosave, wait for the save that shows the text (at most 10 s); without, as long as two autosaves would take.
+            for (int i = 0; i < (autosaved ? 100 : 4) && !CodeCell(Executed(root, "nbs", "nb.ipynb"), 1).Outputs.Any(); i++) await Task.Delay(100);
+            Process.Start("kill", ["-s", "KILL", child.ToString(System.Globalization.CultureInfo.InvariantCulture), run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+            await run.WaitForExitAsync();
+            Assert.Equal(137, run.ExitCode);
+        }
+        var partial = Executed(root, "nbs", "nb.ipynb");
+        Assert.Equal("before", Text(CodeCell(partial, 0).Outputs[0]));
+        var spun = CodeCell(partial, 1);
+        Assert.Equal("running", Status(spun));
+        if (autosaved) Assert.Equal("printed while running\n", Text(Assert.Single(spun.Outputs)));
+        else Assert.Empty(spun.Outputs);   // saved only between cells
+        Assert.Empty(CodeCell(partial, 2).Outputs);
+        // Saves mid-cell go to the output path as the run resolved it, not relative to the folder the cell runs in.
+        Assert.False(Directory.Exists(Path.Combine(root, "nbs", "artifacts")), "a save went under the notebook's folder");
     }
 
     [Fact]

@@ -26,6 +26,29 @@ public class PapermillOptionsTests
     }
 
     [Fact]
+    public async Task Autosave_during_a_cell_leaves_each_output_once_in_the_finished_notebook_and_a_bad_interval_is_refused()
+    {
+        // Text, a chart-like display updated in place, more text: autosaves every 50 ms catch the cell midway several times.
+        var root = Project(("nbs/slow.ipynb", Notebook(Code(
+            "Console.WriteLine(\"one\");\nvar shown = display(\"first\");\nSystem.Threading.Thread.Sleep(400);\nshown.Update(\"second\");\n" +
+            "System.Threading.Thread.Sleep(400);\nConsole.WriteLine(\"two\");"))));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "nbs", "--autosave-cell-every", "0.05");
+
+        Assert.True(exit == 0, stderr + stdout);
+        var outputs = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "slow.ipynb")).Cells.Single(c => c.IsCode).Outputs;
+        Assert.Equal(["stream", "display_data", "stream"], outputs.Select(o => o!["output_type"]!.GetValue<string>()));
+        Assert.Equal("one\n", Text(outputs[0]));
+        Assert.Equal("second", Text(outputs[1]));
+        Assert.Equal("two\n", Text(outputs[2]));
+
+        var (refused, _, err) = await Losslab(root, "run", "nbs", "--autosave-cell-every", "-1", "-o", "other");
+        Assert.Equal(2, refused);
+        Assert.Contains("--autosave-cell-every -1: expected seconds ≥ 0", err);
+        Assert.False(Directory.Exists(Path.Combine(root, "other")));
+    }
+
+    [Fact]
     public async Task Out_template_puts_parameter_values_in_the_path_safely_and_refuses_an_unknown_name()
     {
         var root = Project(("nbs/lr.ipynb", Notebook(Code("string LearningRate = \"0.01\";", "parameters"), Code("Console.Write(LearningRate);"))));
@@ -39,7 +62,7 @@ public class PapermillOptionsTests
         var second = IpynbFormat.Read(Path.Combine(root, "runs", "lr-1_2_x-smoke", "nbs", "lr.ipynb"));
         Assert.Equal("0.1", Text(first.Cells.Last(c => c.IsCode).Outputs[0]));
         Assert.Equal("1/2 x", Text(second.Cells.Last(c => c.IsCode).Outputs[0]));
-        Assert.Equal(["lr-0.1-smoke", "lr-1_2_x-smoke"], Directory.GetDirectories(Path.Combine(root, "runs")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["lr-0.1-smoke", "lr-1_2_x-smoke"], Directory.GetDirectories(Path.Combine(root, "runs")).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal).ToArray());
 
         var (refused, _, err) = await Losslab(root, "run", "nbs/lr.ipynb", "--in-process", "-o", "runs/lr-{Rate}", "-p", "LearningRate", "0.2");
         Assert.Equal(2, refused);

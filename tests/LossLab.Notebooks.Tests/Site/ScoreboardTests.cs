@@ -117,7 +117,7 @@ public class ScoreboardTests : IDisposable
         Run(first, "2026-11-24T08:00:00Z", "held");
         var result = SiteRenderer.Render(Path.Combine(first, "executed"), Path.Combine(first, "site"), sources);
 
-        var dated = Directory.GetFiles(Path.Combine(first, "scoreboards")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        var dated = Directory.GetFiles(Path.Combine(first, "scoreboards")).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(["20261123T100005Z.json", "20261124T080000Z.json"], dated);
         var latest = Scoreboard.Load(Path.Combine(first, "scoreboard.json"));
         Assert.Equal("held", latest.Entries.Single(e => e.Id == "b-inconclusive").Verdict);
