@@ -128,7 +128,7 @@ public static class NotebookRunner
         long saved = 0;
         while (await Task.WhenAny(run, Task.Delay(interval)).ConfigureAwait(false) != run)
         {
-            if (kernel.RunningOutputs() is not { } now || now.Version == saved) continue;
+            if (kernel.RunningOutputs(since: saved) is not { } now) continue;
             saved = now.Version;
             cell.Outputs.Clear();
             foreach (var output in now.Outputs.ToList())

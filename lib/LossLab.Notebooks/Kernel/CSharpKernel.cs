@@ -117,10 +117,11 @@ public sealed class CSharpKernel
     CellOutputCollector? running;
 
     /// <summary>A copy of the outputs of the cell now running and the count of changes it reflects (see
-    /// <see cref="CellOutputCollector.Snapshot"/>); null when no cell runs.</summary>
-    public (JsonArray Outputs, long Version)? RunningOutputs()
+    /// <see cref="CellOutputCollector.Snapshot"/>); null when no cell runs or its outputs have not changed since the copy
+    /// at <paramref name="since"/> changes (0: any output).</summary>
+    public (JsonArray Outputs, long Version)? RunningOutputs(long since = 0)
     {
-        if (Volatile.Read(ref running) is not { } collector) return null;
+        if (Volatile.Read(ref running) is not { } collector || collector.Version == since) return null;
         var outputs = collector.Snapshot(out var version);
         return (outputs, version);
     }
