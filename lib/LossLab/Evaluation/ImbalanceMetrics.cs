@@ -37,27 +37,13 @@ public static class ImbalanceMetrics
         ImbalanceInputs.SameLength(perClassValues, classCounts, nameof(perClassValues), nameof(classCounts));
         if (perClassValues.Count < 2) throw new ArgumentException("at least two classes are needed.", nameof(perClassValues));
         if (perClassValues.Any(v => !double.IsFinite(v))) throw new ArgumentException("perClassValues must be finite.", nameof(perClassValues));
-        var a = MidRanks(perClassValues);
-        var b = MidRanks(classCounts.Select(n => (double)n).ToArray());
+        var a = MidRanks.Of(perClassValues);
+        var b = MidRanks.Of(classCounts.Select(n => (double)n).ToArray());
         double ma = a.Average(), mb = b.Average();
         double cov = 0, va = 0, vb = 0;
         for (int i = 0; i < a.Length; i++) { cov += (a[i] - ma) * (b[i] - mb); va += (a[i] - ma) * (a[i] - ma); vb += (b[i] - mb) * (b[i] - mb); }
         if (va == 0) throw new ArgumentException("perClassValues are constant; the correlation is undefined.", nameof(perClassValues));
         if (vb == 0) throw new ArgumentException("classCounts are constant; the correlation is undefined.", nameof(classCounts));
         return cov / Math.Sqrt(va * vb);
-    }
-
-    static double[] MidRanks(IReadOnlyList<double> values)
-    {
-        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Count];
-        for (int start = 0; start < order.Length;)
-        {
-            int end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]]) end++;
-            for (int k = start; k <= end; k++) ranks[order[k]] = (start + end) / 2.0 + 1;
-            start = end + 1;
-        }
-        return ranks;
     }
 }

@@ -25,16 +25,9 @@ public static class VerificationMetrics
     public static double RocAuc(IReadOnlyList<double> scores, IReadOnlyList<bool> genuine)
     {
         var (pos, neg) = Split(scores, genuine);
-        var all = scores.Select((s, i) => (s, g: genuine[i])).OrderBy(t => t.s).ToArray();
-        double rankSum = 0; int i0 = 0;
-        while (i0 < all.Length)
-        {
-            int i1 = i0;
-            while (i1 + 1 < all.Length && all[i1 + 1].s == all[i0].s) i1++;
-            double midRank = (i0 + i1) / 2.0 + 1;                       // average rank of the tie group, 1-based
-            for (int i = i0; i <= i1; i++) if (all[i].g) rankSum += midRank;
-            i0 = i1 + 1;
-        }
+        var ranks = MidRanks.Of(scores);   // a tie counts ½ through the shared mid-rank
+        double rankSum = 0;
+        for (int i = 0; i < ranks.Length; i++) if (genuine[i]) rankSum += ranks[i];
         return (rankSum - pos.Length * (pos.Length + 1) / 2.0) / ((double)pos.Length * neg.Length);
     }
 

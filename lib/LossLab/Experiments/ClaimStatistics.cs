@@ -96,7 +96,7 @@ public static class ClaimStatistics
     public static Interval Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y, double level = 0.95)
     {
         CheckPoints(x, y, 4, level);
-        double rho = Pearson(Ranks(x), Ranks(y));
+        double rho = Pearson(Evaluation.MidRanks.Of(x), Evaluation.MidRanks.Of(y));
         int n = x.Count;
         double z = Math.Atanh(Math.Clamp(rho, -0.999999999, 0.999999999));
         double half = Normal.InvCDF(0, 1, 0.5 + level / 2) * Math.Sqrt((1 + rho * rho / 2) / (n - 3));
@@ -120,22 +120,6 @@ public static class ClaimStatistics
         double se = n > 2 ? Math.Sqrt(rss / (n - 2) / sxx) : double.NaN;
         double half = StudentT.InvCDF(0, 1, n - 2, 0.5 + level / 2) * se;
         return new Interval(slope, slope - half, slope + half, level, n, "least-squares slope, t");
-    }
-
-    internal static double[] Ranks(IReadOnlyList<double> v)
-    {
-        int n = v.Count;
-        var order = Enumerable.Range(0, n).OrderBy(i => v[i]).ToArray();
-        var ranks = new double[n];
-        for (int i = 0; i < n;)
-        {
-            int j = i;
-            while (j + 1 < n && v[order[j + 1]] == v[order[i]]) j++;
-            double r = (i + j) / 2.0 + 1;
-            for (int k = i; k <= j; k++) ranks[order[k]] = r;
-            i = j + 1;
-        }
-        return ranks;
     }
 
     static double Pearson(double[] a, double[] b)
