@@ -180,13 +180,15 @@ sealed class CellOutputCollector : IDisplaySink
             head.Length = char.IsHighSurrogate(head[half - 1]) ? half - 1 : half;
         }
 
+        /// <summary>What goes before a note after the head: nothing when the head ends its line, else a line break.</summary>
+        string NoteBreak => head.Length > 0 && head[^1] == '\n' ? "" : "\n";
+
         /// <summary>The stream output as it stands while the cell runs: all of it, or, past the limit, the head and a note
         /// that the stream goes on (the side file gets its final name when the cell ends).</summary>
         public JsonObject RunningOutput()
         {
             if (file is null) return CellOutputs.Stream(Name, head.ToString());
-            bool headEndsLine = head.Length > 0 && head[^1] == '\n';
-            return CellOutputs.Stream(Name, head.ToString() + $"{(headEndsLine ? "" : "\n")}[losslab: the cell is still running; {characters.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} so far, " +
+            return CellOutputs.Stream(Name, head.ToString() + $"{NoteBreak}[losslab: the cell is still running; {characters.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} so far, " +
                 $"the rest of the stream follows when it ends (the whole stream goes to {System.IO.Path.GetFileName(path)}, beside this notebook)]\n");
         }
 
@@ -272,13 +274,12 @@ sealed class CellOutputCollector : IDisplaySink
             foreach (var chunk in head.GetChunks()) splitter.Add(chunk.Span);
             long kept = head.Length;
             long tailCharacters = 0;
-            bool headEndsLine = head.Length > 0 && head[^1] == '\n';
             var tailLines = new List<string>();
             var tailSplitter = new LineSplitter(tailLines.Add);
             ReadLastCharacters(spilled.Path, half, chunk => { tailCharacters += chunk.Length; tailSplitter.Add(chunk); });
             tailSplitter.Finish();
             long omitted = characters - kept - tailCharacters;
-            splitter.Add($"{(headEndsLine ? "" : "\n")}[losslab: {omitted.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} omitted here " +
+            splitter.Add($"{NoteBreak}[losslab: {omitted.ToString("N0", CultureInfo.InvariantCulture)} characters of {Name} omitted here " +
                          $"({characters.ToString("N0", CultureInfo.InvariantCulture)} characters, {lines.ToString("N0", CultureInfo.InvariantCulture)} lines in all); " +
                          $"the whole stream is in {spilled.File}, beside this notebook]\n");
             splitter.Finish();

@@ -6,6 +6,15 @@ namespace LossLab.Notebooks.Tests.Cli;
 
 public class PapermillOptionsTests
 {
+    /// <summary>`losslab run nbs OPTION… -o other` exits 2 naming the problem, and writes nothing under other/.</summary>
+    static async Task RefusedBeforeAnyRun(string root, string message, params string[] option)
+    {
+        var (refused, _, err) = await Losslab(root, ["run", "nbs", .. option, "-o", "other"]);
+        Assert.Equal(2, refused);
+        Assert.Contains(message, err);
+        Assert.False(Directory.Exists(Path.Combine(root, "other")));
+    }
+
     [Fact]
     public async Task Cwd_runs_the_cells_in_the_given_folder_and_a_missing_one_is_refused_by_name()
     {
@@ -19,10 +28,7 @@ public class PapermillOptionsTests
         var nb = IpynbFormat.Read(Path.Combine(root, "artifacts", "nbs", "here.ipynb"));
         Assert.Equal("work", Text(nb.Cells.Single(c => c.IsCode).Outputs[0]));
 
-        var (refused, _, err) = await Losslab(root, "run", "nbs", "--cwd", "nowhere", "-o", "other");
-        Assert.Equal(2, refused);
-        Assert.Contains("--cwd nowhere: no such folder", err);
-        Assert.False(Directory.Exists(Path.Combine(root, "other")));
+        await RefusedBeforeAnyRun(root, "--cwd nowhere: no such folder", "--cwd", "nowhere");
     }
 
     [Fact]
@@ -42,10 +48,7 @@ public class PapermillOptionsTests
         Assert.Equal("second", Text(outputs[1]));
         Assert.Equal("two\n", Text(outputs[2]));
 
-        var (refused, _, err) = await Losslab(root, "run", "nbs", "--autosave-cell-every", "-1", "-o", "other");
-        Assert.Equal(2, refused);
-        Assert.Contains("--autosave-cell-every -1: expected seconds ≥ 0", err);
-        Assert.False(Directory.Exists(Path.Combine(root, "other")));
+        await RefusedBeforeAnyRun(root, "--autosave-cell-every -1: expected seconds ≥ 0", "--autosave-cell-every", "-1");
     }
 
     [Fact]
