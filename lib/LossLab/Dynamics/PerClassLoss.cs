@@ -12,16 +12,10 @@ public static class PerClassLoss
     public static double[] Compute(Tensor logits, Tensor labels)
     {
         Guard.LogitsAndTargets(logits, labels, nameof(logits), nameof(labels));
-        var c = logits.shape[1];
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var nll = nn.functional.cross_entropy(logits.detach().to_type(ScalarType.Float64), labels, reduction: nn.Reduction.None);
-        var target = labels.to_type(ScalarType.Int64);
-        var sums = torch.zeros(c, dtype: ScalarType.Float64, device: logits.device).index_add_(0, target, nll, 1.0);
-        var counts = torch.bincount(target, minlength: c).to_type(ScalarType.Float64);
-        var s = sums.cpu().data<double>().ToArray();
-        var n = counts.cpu().data<double>().ToArray();
-        return s.Select((x, k) => n[k] > 0 ? x / n[k] : double.NaN).ToArray();
+        return FromSampleLosses(nll, labels, (int)logits.shape[1]);
     }
 
     /// <summary>L_k for k = 0 … <paramref name="classes"/> − 1 from per-sample losses already computed (N) and labels (N): the
