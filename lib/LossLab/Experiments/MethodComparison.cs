@@ -77,21 +77,112 @@ public sealed class MethodComparison<TRun>
         foreach (var seed in Seeds)
             foreach (var method in Methods)
             {
-                string? path = CacheDirectory is null ? null : Path.Combine(CacheDirectory, Sweep.CacheFileName(method, seed, parametersJson));
-                var entry = path is null ? null : TryRead(path, method, seed);
-                if (entry is null)
+                var entry = Made(method, seed, () =>
                 {
-                    var clock = Stopwatch.StartNew();
                     Training.Seeds.Fix(seed);
-                    var result = run(method, seed);
-                    if (result is null) throw new InvalidOperationException($"The run of '{method}' with seed {seed} returned nothing.");
-                    entry = (result, clock.Elapsed.TotalSeconds, false);
-                    if (path is not null) Write(path, method, seed, result, entry.Value.Seconds);
-                }
-                runs[(method, seed)] = entry.Value;
-                onRun?.Invoke((++done, total, method, seed, entry.Value.Seconds));
+                    return run(method, seed);
+                });
+                onRun?.Invoke((++done, total, method, seed, entry.Seconds));
             }
         return this;
+    }
+
+    /// <summary>
+    /// Runs every method with every seed in two parts, so that several seeds can train at once and still give the numbers
+    /// they give one after another. <paramref name="start"/> (building and initialising the model) runs with the seed fixed
+    /// and is the only part allowed to draw from torch's global generator; one start runs at a time, in the order of a
+    /// sequential run. <paramref name="finish"/> (training and scoring) gets what the start returned and must take its
+    /// randomness from its own generators (<see cref="Training.Seeds.Generator"/>, e.g. <c>Trainer.Seed</c>). The seeds
+    /// are shared among <paramref name="workers"/> threads (default <see cref="Threads.Workers"/>: the cores when
+    /// <c>LOSSLAB_THREADS</c> is unset, else 1); each seed's methods run in order on one thread, so a method may read an
+    /// earlier method's run of the same seed. <paramref name="onRun"/> is called on the calling thread, in the order runs
+    /// finish.
+    /// </summary>
+    /// <remarks>Every start first checks that the global generator is where the previous start left it, and so does the
+    /// end of the comparison: a finish that drew from it would make the numbers depend on the interleaving of the threads,
+    /// and the comparison refuses with an <see cref="InvalidOperationException"/> instead. After a failure no new seed
+    /// starts; the failure of the earliest seed is thrown once the running seeds end.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is below 1.</exception>
+    /// <exception cref="InvalidOperationException">A run drew from torch's global generator outside its start.</exception>
+    public MethodComparison<TRun> Run<TStarted>(Func<string, int, TStarted> start, Func<string, int, TStarted, TRun> finish,
+        Action<(int Done, int Total, string Method, int Seed, double Seconds)>? onRun = null, int? workers = null)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(finish);
+        int threads = workers ?? Threads.Workers;
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(workers), threads, "workers must be at least 1.");
+        threads = Math.Min(threads, Seeds.Count);
+        var generator = new GlobalGeneratorGuard();
+        var pending = new System.Collections.Concurrent.ConcurrentQueue<int>(Seeds);
+        using var finished = new System.Collections.Concurrent.BlockingCollection<(string Method, int Seed, double Seconds)>();
+        var failures = new System.Collections.Concurrent.ConcurrentDictionary<int, System.Runtime.ExceptionServices.ExceptionDispatchInfo>();
+
+        int done = 0, total = Methods.Count * Seeds.Count;
+        void Report((string Method, int Seed, double Seconds) r) => onRun?.Invoke((++done, total, r.Method, r.Seed, r.Seconds));
+
+        void Work(Action<(string Method, int Seed, double Seconds)> report)
+        {
+            while (failures.IsEmpty && pending.TryDequeue(out int seed))
+                try
+                {
+                    foreach (var method in Methods)
+                    {
+                        var entry = Made(method, seed, () =>
+                        {
+                            var started = generator.Draw(seed, $"'{method}' with seed {seed}", () => start(method, seed));
+                            return finish(method, seed, started);
+                        });
+                        report((method, seed, entry.Seconds));
+                    }
+                }
+                catch (Exception e)
+                {
+                    failures[seed] = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                }
+        }
+
+        if (threads == 1) Work(Report);
+        else
+        {
+            var pool = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+            {
+                try
+                {
+                    Threads.Apply();
+                    Work(finished.Add);
+                }
+                catch (Exception e) { failures[int.MinValue] = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+            }) { IsBackground = true, Name = $"LossLab seeds {i + 1}/{threads}" }).ToArray();
+            foreach (var t in pool) t.Start();
+            var closer = new Thread(() =>
+            {
+                foreach (var t in pool) t.Join();
+                finished.CompleteAdding();
+            }) { IsBackground = true };
+            closer.Start();
+            foreach (var r in finished.GetConsumingEnumerable()) Report(r);
+        }
+        if (!failures.IsEmpty) failures.OrderBy(f => f.Key == int.MinValue ? int.MaxValue : Seeds.ToList().IndexOf(f.Key)).First().Value.Throw();
+        generator.Check("the end of the comparison");
+        return this;
+    }
+
+    /// <summary>The run of (<paramref name="method"/>, <paramref name="seed"/>): read from the cache when it is there, else
+    /// made by <paramref name="make"/>, timed, and written to the cache; either way kept in the comparison.</summary>
+    (TRun Run, double Seconds, bool FromCache) Made(string method, int seed, Func<TRun> make)
+    {
+        string? path = CacheDirectory is null ? null : Path.Combine(CacheDirectory, Sweep.CacheFileName(method, seed, parametersJson));
+        var entry = path is null ? null : TryRead(path, method, seed);
+        if (entry is null)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = make();
+            if (result is null) throw new InvalidOperationException($"The run of '{method}' with seed {seed} returned nothing.");
+            entry = (result, clock.Elapsed.TotalSeconds, false);
+            if (path is not null) Write(path, method, seed, result, entry.Value.Seconds);
+        }
+        lock (runs) runs[(method, seed)] = entry.Value;
+        return entry.Value;
     }
 
     /// <summary>The run of <paramref name="method"/> with <paramref name="seed"/>.</summary>
@@ -104,9 +195,12 @@ public sealed class MethodComparison<TRun>
     /// <summary>True when the run of <paramref name="method"/> with <paramref name="seed"/> was read from the cache.</summary>
     public bool FromCache(string method, int seed) => Entry(method, seed).FromCache;
 
-    (TRun Run, double Seconds, bool FromCache) Entry(string method, int seed) => runs.TryGetValue((method, seed), out var r) ? r
-        : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}: methods [{string.Join(", ", Methods)}], seeds [{string.Join(", ", Seeds)}]" +
-            (runs.Count == 0 ? "; Run has not been called." : "."));
+    (TRun Run, double Seconds, bool FromCache) Entry(string method, int seed)
+    {
+        lock (runs)
+            return runs.TryGetValue((method, seed), out var r) ? r : throw new KeyNotFoundException($"No run of '{method}' with seed {seed}: methods [{string.Join(", ", Methods)}], seeds [{string.Join(", ", Seeds)}]" +
+                (runs.Count == 0 ? "; Run has not been called." : "."));
+    }
 
     sealed record CacheEntry(string Method, int Seed, string Key, double Seconds, TRun Run);
 

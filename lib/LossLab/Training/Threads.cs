@@ -42,6 +42,11 @@ public static class Threads
         return n;
     }
 
+    /// <summary>How many runs a parallel comparison trains at once (<c>MethodComparison.Run</c> with a start and a finish):
+    /// the number of cores when <c>LOSSLAB_THREADS</c> is unset (each run's torch then on one thread), else 1 (the cores
+    /// this process was given, e.g. its share under <c>losslab run --jobs</c>, go to one run's torch threads).</summary>
+    public static int Workers => FromEnvironment() is null ? Environment.ProcessorCount : 1;
+
     /// <summary>The count LossLab applies: <c>LOSSLAB_THREADS</c> when set, else <see cref="Default"/> (1).</summary>
     public static int Configured => FromEnvironment() ?? Default;
 

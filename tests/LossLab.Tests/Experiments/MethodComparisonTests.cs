@@ -140,4 +140,75 @@ public class MethodComparisonTests
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }
+
+    // A small training run: SGD on a fixed regression task, batches drawn from the run's own generator.
+    static double[] Train(Mlp model, int seed)
+    {
+        var x = torch.linspace(-1, 1, 24).reshape(8, 3);
+        var y = x.sum(1, keepdim: true).sin();
+        using var optimizer = torch.optim.SGD(model.parameters(), 0.05);
+        using var batches = LossLab.Training.Seeds.Generator(seed, 0);
+        for (int step = 0; step < 30; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var pick = torch.randperm(8, generator: batches)[..4];
+            optimizer.zero_grad();
+            torch.nn.functional.mse_loss(model.call(x[pick]), y[pick]).backward();
+            optimizer.step();
+        }
+        return model.parameters().SelectMany(p => p.data<float>().ToArray()).Select(v => (double)v).ToArray();
+    }
+
+    [Fact]
+    public void Seeds_run_at_once_in_two_parts_give_the_numbers_of_the_one_part_sequential_run()
+    {
+        string[] methods = ["narrow", "wide"];
+        int[] seeds = [4, 1, 3, 2, 6];
+        int Width(string m) => m == "narrow" ? 4 : 16;
+        var sequential = new MethodComparison<double[]>(methods, seeds).Run((m, s) =>
+        {
+            using var model = new Mlp([3, Width(m), 1]);
+            return Train(model, s);
+        });
+        foreach (int workers in new[] { 1, 2, 4 })
+        {
+            var parallel = new MethodComparison<double[]>(methods, seeds).Run((m, s) => new Mlp([3, Width(m), 1]), (m, s, model) =>
+            {
+                using (model) return Train(model, s);
+            }, workers: workers);
+            foreach (var s in seeds)
+                foreach (var m in methods)
+                    Assert.Equal(sequential[m, s], parallel[m, s]);
+        }
+        Assert.NotEqual(sequential["wide", 1], sequential["wide", 2]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_finish_that_draws_from_the_global_generator_is_refused(int workers)
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => new MethodComparison<double>(["a"], [1, 2, 3]).Run((m, s) => s,
+            (m, s, started) => torch.rand(3).sum().item<float>() + started, workers: workers));
+        Assert.Contains("global generator", e.Message);
+        Assert.Contains("outside a run's start", e.Message);
+        // Drawing in the start is the allowed place.
+        var ok = new MethodComparison<double>(["a"], [1, 2, 3]).Run((m, s) => torch.rand(1).item<float>(), (m, s, started) => (double)started, workers: workers);
+        LossLab.Training.Seeds.Fix(2);
+        Assert.Equal(torch.rand(1).item<float>(), ok["a", 2]);
+    }
+
+    [Fact]
+    public void The_failure_of_the_earliest_seed_is_thrown_whichever_fails_first()
+    {
+        // Seed 2 fails late; seed 3, when a thread reaches it before then, fails at once: seed 2's failure is the one thrown.
+        var e = Assert.Throws<ArgumentException>(() => new MethodComparison<int>(["a"], [1, 2, 3, 4]).Run((m, s) => s,
+            (m, s, v) =>
+            {
+                if (v == 2) { Thread.Sleep(200); throw new ArgumentException("seed 2 failed"); }
+                return v == 3 ? throw new ArgumentException("seed 3 failed") : v;
+            }, workers: 2));
+        Assert.Equal("seed 2 failed", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MethodComparison<int>(["a"], [1]).Run((m, s) => s, (m, s, v) => v, workers: 0));
+    }
 }

@@ -114,9 +114,14 @@ public sealed class LongTailBench
     /// <summary>The device (null: <see cref="Devices.Choose"/>).</summary>
     public Device? Device { get; init; }
 
+    /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>, the cores when <c>LOSSLAB_THREADS</c> is
+    /// unset). The numbers do not depend on it: each run's initialisation is drawn in seed order, and training takes its
+    /// randomness from the run's own generators.</summary>
+    public int? Workers { get; init; }
+
     /// <summary>
-    /// Runs every method with every seed (seeds outer) and returns the comparison of their runs. Derived methods must come
-    /// after the method they read.
+    /// Runs every method with every seed (seeds outer, <see cref="Workers"/> seeds at once) and returns the comparison of
+    /// their runs. Derived methods must come after the method they read.
     /// </summary>
     /// <exception cref="ArgumentException">No methods or seeds, repeated names, a derived method whose source is not an
     /// earlier method, or class counts that do not match the head's outputs.</exception>
@@ -145,35 +150,44 @@ public sealed class LongTailBench
         var train = move ? Train.To(device) : Train;
         var test = move ? Test.To(device) : Test;
         var validation = Validation is null ? null : move ? Validation.To(device) : Validation;
-        var kept = new Dictionary<string, LongTailNetwork>();
-        int keptSeed = int.MinValue;
+        // Networks a later stage continues from, per seed; a seed's methods run in order on one thread (see Run's remarks).
+        var kept = new System.Collections.Concurrent.ConcurrentDictionary<(string Method, int Seed), LongTailNetwork>();
+        string last = methods[^1].Name;
         try
         {
             comparison.Run((name, seed) =>
             {
-                if (seed != keptSeed) { DisposeAll(kept); keptSeed = seed; }
+                // The start: the only part that draws from the global generator (the initialisation).
                 var method = byName[name];
-                if (method.Adjust is not null) return Adjusted(method, comparison[method.From!, seed]);
-                var source = method.IsStage ? comparison[method.From!, seed] : null;
-                var network = method.IsStage ? Copy(kept[method.From!], device) : Build(method.Head, device);
+                if (method.Adjust is not null) return null;
+                return method.IsStage ? Copy(kept[(method.From!, seed)], device) : Build(method.Head, device);
+            },
+            (name, seed, network) =>
+            {
+                var method = byName[name];
                 try
                 {
+                    if (network is null) return Adjusted(method, comparison[method.From!, seed]);
+                    var source = method.IsStage ? comparison[method.From!, seed] : null;
                     var trainable = method.Stage?.Trainable?.Invoke(network) ?? network.parameters().Where(p => p.requires_grad).ToArray();
                     int stageEpochs = method.Stage?.Epochs ?? Epochs;
                     var trained = Fit(method, seed, network, trainable, stageEpochs, source?.EpochLoss.Length ?? 0, train, test, validation);
                     var run = Score(method, seed, network, trained, source, train, test, validation);
-                    if (continued.Contains(name)) { kept[name] = network; network = null; }
+                    if (continued.Contains(name)) { kept[(name, seed)] = network; network = null; }
                     return run;
                 }
                 finally
                 {
                     network?.Dispose();
+                    if (name == last)
+                        foreach (var key in kept.Keys.Where(k => k.Seed == seed).ToArray())
+                            if (kept.TryRemove(key, out var done)) done.Dispose();
                 }
-            }, onRun);
+            }, onRun, Workers);
         }
         finally
         {
-            DisposeAll(kept);
+            foreach (var network in kept.Values) network.Dispose();
             if (move) { train.Dispose(); test.Dispose(); validation?.Dispose(); }
         }
         return comparison;
@@ -340,11 +354,5 @@ public sealed class LongTailBench
         var m = new double[n, n];
         for (int a = 0; a < n; a++) for (int b = 0; b < n; b++) m[a, b] = flat[a * n + b];
         return m;
-    }
-
-    static void DisposeAll(Dictionary<string, LongTailNetwork> networks)
-    {
-        foreach (var n in networks.Values) n.Dispose();
-        networks.Clear();
     }
 }

@@ -24,10 +24,11 @@ public class LongTailBenchTests
         return new LabeledTensors(tensor(x.ToArray()).reshape(-1, 2), tensor(y.ToArray()));
     }
 
-    static LongTailBench Bench(LabeledTensors train, LabeledTensors test, int epochs = 2) => new(train, test)
+    // One seed at a time unless a test asks for more: several tests record what their objectives see, in order.
+    static LongTailBench Bench(LabeledTensors train, LabeledTensors test, int epochs = 2, int workers = 1) => new(train, test)
     {
         Body = () => LongTailNetwork.MlpBody(2, 5), FeatureSize = 5, Epochs = epochs, BatchSize = 4, Device = CPU,
-        Optimizer = ps => optim.SGD(ps, 0.1),
+        Optimizer = ps => optim.SGD(ps, 0.1), Workers = workers,
     };
 
     [Fact]
@@ -137,6 +138,44 @@ public class LongTailBenchTests
         // Only the head trained in stage 2, so the features and their Fisher ratio are frozen at stage 1's last value.
         Assert.All(two.Curve("fisher_ratio").Skip(2), v => Assert.Equal(one.Last("fisher_ratio"), v, 10));
         Assert.Equal(5, two.EpochLoss.Length);
+    }
+
+    [Fact]
+    public void Seeds_trained_at_once_give_the_numbers_of_seeds_trained_one_after_another()
+    {
+        using var train = Data([12, 6, 2], 1);
+        using var test = Data([3, 3, 3], 2);
+        var shift = tensor(new float[] { 0, 0, 1 });
+        LongTailMethod[] methods =
+        [
+            LongTailMethod.Loss("CE", () => new LossLab.Losses.CrossEntropyLoss()),
+            LongTailMethod.Continue("head only", "CE", 2, net => Objectives.OnOutputs(net, new LossLab.Losses.CrossEntropyLoss()), net => net.Head.parameters().ToArray()),
+            LongTailMethod.PostHoc("shifted", "head only", z => z + shift),
+            LongTailMethod.Loss("cosine", () => new LossLab.Losses.CrossEntropyLoss(), HeadKind.NormedLinear),
+        ];
+        int[] seeds = [5, 1, 4, 2, 3];
+        var one = Bench(train, test, epochs: 3, workers: 1).Run(methods, seeds);
+        var reports = new List<(int Done, string Method, int Seed)>();
+        int caller = Environment.CurrentManagedThreadId;
+        var three = Bench(train, test, epochs: 3, workers: 3).Run(methods, seeds, r =>
+        {
+            Assert.Equal(caller, Environment.CurrentManagedThreadId);
+            reports.Add((r.Done, r.Method, r.Seed));
+        });
+        foreach (var seed in seeds)
+            foreach (var m in methods)
+            {
+                var a = one[m.Name, seed]; var b = three[m.Name, seed];
+                Assert.Equal(a.EpochLoss, b.EpochLoss);
+                Assert.Equal(a.TestLogits.data<float>().ToArray(), b.TestLogits.data<float>().ToArray());
+                Assert.Equal(a.Scores.ClassifierRows, b.Scores.ClassifierRows);
+            }
+        Assert.Equal(Enumerable.Range(1, 20), reports.Select(r => r.Done));
+        Assert.Equal(seeds.SelectMany(s => methods.Select(m => (m.Name, s))).Order(), reports.Select(r => (r.Method, r.Seed)).Order());
+        // Each seed's methods finish in their declared order, on its own thread.
+        foreach (var seed in seeds)
+            Assert.Equal(methods.Select(m => m.Name), reports.Where(r => r.Seed == seed).Select(r => r.Method));
+        Assert.NotEqual(one["CE", 1].TestLogits.data<float>().ToArray(), one["CE", 2].TestLogits.data<float>().ToArray());
     }
 
     // Mean −log softmax(z)_y over rows, in float64 by explicit loops.
