@@ -93,8 +93,8 @@ public sealed class MethodComparison<TRun>
     /// and is the only part allowed to draw from torch's global generator; one start runs at a time, in the order of a
     /// sequential run. <paramref name="finish"/> (training and scoring) gets what the start returned and must take its
     /// randomness from its own generators (<see cref="Training.Seeds.Generator"/>, e.g. <c>Trainer.Seed</c>). The seeds
-    /// are shared among <paramref name="workers"/> threads (default <see cref="Threads.Workers"/>: the cores when
-    /// <c>LOSSLAB_THREADS</c> is unset, else 1); each seed's methods run in order on one thread, so a method may read an
+    /// are shared among <paramref name="workers"/> threads (default <see cref="Threads.Workers"/>: <c>LOSSLAB_SEED_WORKERS</c>,
+    /// else 1); each seed's methods run in order on one thread, so a method may read an
     /// earlier method's run of the same seed. <paramref name="onRun"/> is called on the calling thread, in the order runs
     /// finish.
     /// </summary>

@@ -42,10 +42,27 @@ public static class Threads
         return n;
     }
 
-    /// <summary>How many runs a parallel comparison trains at once (<c>MethodComparison.Run</c> with a start and a finish):
-    /// the number of cores when <c>LOSSLAB_THREADS</c> is unset (each run's torch then on one thread), else 1 (the cores
-    /// this process was given, e.g. its share under <c>losslab run --jobs</c>, go to one run's torch threads).</summary>
-    public static int Workers => FromEnvironment() is null ? Environment.ProcessorCount : 1;
+    /// <summary>The environment variable that lets a comparison with a start and a finish train several seeds at once
+    /// (<see cref="Workers"/>).</summary>
+    public const string WorkersVariable = "LOSSLAB_SEED_WORKERS";
+
+    /// <summary>How many seeds a comparison with a start and a finish (<c>MethodComparison.Run</c>, e.g.
+    /// <c>LongTailBench</c>) trains at once: <c>LOSSLAB_SEED_WORKERS</c>, else 1. Opt-in: the numbers do not depend on it,
+    /// but several threads then allocate while torch runs, which exposes TorchSharp's scalar-finalizer race
+    /// (environment.md, "Same seed, same numbers"), so the default keeps the one-allocating-thread guarantee. Each worker's
+    /// torch runs on <see cref="Configured"/> threads.</summary>
+    /// <exception cref="InvalidOperationException"><c>LOSSLAB_SEED_WORKERS</c> is set but is not a positive integer.</exception>
+    public static int Workers
+    {
+        get
+        {
+            string? text = Environment.GetEnvironmentVariable(WorkersVariable);
+            if (string.IsNullOrWhiteSpace(text)) return 1;
+            if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
+                throw new InvalidOperationException($"{WorkersVariable} must be a positive integer; got '{text}'.");
+            return n;
+        }
+    }
 
     /// <summary>The count LossLab applies: <c>LOSSLAB_THREADS</c> when set, else <see cref="Default"/> (1).</summary>
     public static int Configured => FromEnvironment() ?? Default;

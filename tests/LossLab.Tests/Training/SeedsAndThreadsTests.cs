@@ -118,6 +118,27 @@ public class SeedsAndThreadsTests
     }
 
     [Fact]
+    public void Seed_workers_are_one_unless_LOSSLAB_SEED_WORKERS_asks_for_more()
+    {
+        string? env = Environment.GetEnvironmentVariable(Threads.WorkersVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(Threads.WorkersVariable, null);
+            Assert.Equal(1, Threads.Workers);
+            Environment.SetEnvironmentVariable(Threads.WorkersVariable, " 3 ");
+            Assert.Equal(3, Threads.Workers);
+            foreach (var bad in new[] { "0", "-2", "two", "1.5" })
+            {
+                Environment.SetEnvironmentVariable(Threads.WorkersVariable, bad);
+                var e = Assert.Throws<InvalidOperationException>(() => Threads.Workers);
+                Assert.Contains(Threads.WorkersVariable, e.Message);
+                Assert.Contains($"'{bad}'", e.Message);
+            }
+        }
+        finally { Environment.SetEnvironmentVariable(Threads.WorkersVariable, env); }
+    }
+
+    [Fact]
     public void Devices_honour_the_argument_and_reject_unknown_names()
     {
         Assert.Equal(TorchSharp.DeviceType.CPU, LossLab.Training.Devices.Choose("cpu").type);
