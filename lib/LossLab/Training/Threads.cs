@@ -33,12 +33,15 @@ public static class Threads
 
     /// <summary>The count <c>LOSSLAB_THREADS</c> asks for, or null when it is unset or blank.</summary>
     /// <exception cref="InvalidOperationException"><c>LOSSLAB_THREADS</c> is set but is not a positive integer.</exception>
-    public static int? FromEnvironment()
+    public static int? FromEnvironment() => PositiveFromEnvironment(EnvironmentVariable);
+
+    // A positive integer from an environment variable, null when it is unset or blank.
+    static int? PositiveFromEnvironment(string variable)
     {
-        string? text = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        string? text = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(text)) return null;
         if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
-            throw new InvalidOperationException($"{EnvironmentVariable} must be a positive integer; got '{text}'.");
+            throw new InvalidOperationException($"{variable} must be a positive integer; got '{text}'.");
         return n;
     }
 
@@ -52,17 +55,7 @@ public static class Threads
     /// (environment.md, "Same seed, same numbers"), so the default keeps the one-allocating-thread guarantee. Each worker's
     /// torch runs on <see cref="Configured"/> threads.</summary>
     /// <exception cref="InvalidOperationException"><c>LOSSLAB_SEED_WORKERS</c> is set but is not a positive integer.</exception>
-    public static int Workers
-    {
-        get
-        {
-            string? text = Environment.GetEnvironmentVariable(WorkersVariable);
-            if (string.IsNullOrWhiteSpace(text)) return 1;
-            if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
-                throw new InvalidOperationException($"{WorkersVariable} must be a positive integer; got '{text}'.");
-            return n;
-        }
-    }
+    public static int Workers => PositiveFromEnvironment(WorkersVariable) ?? 1;
 
     /// <summary>The count LossLab applies: <c>LOSSLAB_THREADS</c> when set, else <see cref="Default"/> (1).</summary>
     public static int Configured => FromEnvironment() ?? Default;
