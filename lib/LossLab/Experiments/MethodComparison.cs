@@ -94,11 +94,13 @@ public sealed class MethodComparison<TRun>
     /// sequential run. <paramref name="finish"/> (training and scoring) gets what the start returned and must take its
     /// randomness from its own generators (<see cref="Training.Seeds.Generator"/>, e.g. <c>Trainer.Seed</c>). The seeds
     /// are shared among <paramref name="workers"/> threads (default <see cref="Threads.Workers"/>: <c>LOSSLAB_SEED_WORKERS</c>,
-    /// else 1); each seed's methods run in order on one thread, so a method may read an
+    /// else the cores when <c>LOSSLAB_THREADS</c> is unset, else 1); each seed's methods run in order on one thread, so a method may read an
     /// earlier method's run of the same seed. <paramref name="onRun"/> is called on the calling thread, in the order runs
     /// finish.
     /// </summary>
-    /// <remarks>Every start first checks that the global generator is where the previous start left it, and so does the
+    /// <remarks>While seeds train at once the finalizer thread is held (TorchSharp's scalars are not kept alive across the
+    /// native calls they are passed to; environment.md, "Same seed, same numbers"), and finalizers run when the comparison
+    /// ends. Every start first checks that the global generator is where the previous start left it, and so does the
     /// end of the comparison: a finish that drew from it would make the numbers depend on the interleaving of the threads,
     /// and the comparison refuses with an <see cref="InvalidOperationException"/> instead. After a failure no new seed
     /// starts; the failure of the earliest seed is thrown once the running seeds end.</remarks>
@@ -141,7 +143,10 @@ public sealed class MethodComparison<TRun>
                 }
         }
 
-        if (threads == 1) Work(Report);
+        // Several threads running torch need the finalizer thread held (FinalizerPause: TorchSharp's scalar race); when it
+        // cannot be held, the seeds run one after another, with the same numbers.
+        using var pause = threads > 1 ? FinalizerPause.Start(TimeSpan.FromSeconds(10)) : null;
+        if (pause is null) Work(Report);
         else
         {
             var pool = Enumerable.Range(0, threads).Select(i => new Thread(() =>

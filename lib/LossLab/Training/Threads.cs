@@ -45,17 +45,18 @@ public static class Threads
         return n;
     }
 
-    /// <summary>The environment variable that lets a comparison with a start and a finish train several seeds at once
+    /// <summary>The environment variable that sets how many seeds a comparison with a start and a finish trains at once
     /// (<see cref="Workers"/>).</summary>
     public const string WorkersVariable = "LOSSLAB_SEED_WORKERS";
 
     /// <summary>How many seeds a comparison with a start and a finish (<c>MethodComparison.Run</c>, e.g.
-    /// <c>LongTailBench</c>) trains at once: <c>LOSSLAB_SEED_WORKERS</c>, else 1. Opt-in: the numbers do not depend on it,
-    /// but several threads then allocate while torch runs, which exposes TorchSharp's scalar-finalizer race
-    /// (environment.md, "Same seed, same numbers"), so the default keeps the one-allocating-thread guarantee. Each worker's
-    /// torch runs on <see cref="Configured"/> threads.</summary>
-    /// <exception cref="InvalidOperationException"><c>LOSSLAB_SEED_WORKERS</c> is set but is not a positive integer.</exception>
-    public static int Workers => PositiveFromEnvironment(WorkersVariable) ?? 1;
+    /// <c>LongTailBench</c>) trains at once: <c>LOSSLAB_SEED_WORKERS</c> when set; else 1 when <c>LOSSLAB_THREADS</c> is set
+    /// (the process was given that many cores, e.g. its share under <c>losslab run --jobs</c>, and one run's torch uses
+    /// them); else the number of cores, each worker's torch on <see cref="Configured"/> (1) thread. The numbers do not
+    /// depend on it.</summary>
+    /// <exception cref="InvalidOperationException"><c>LOSSLAB_SEED_WORKERS</c> or <c>LOSSLAB_THREADS</c> is set but is not a
+    /// positive integer.</exception>
+    public static int Workers => PositiveFromEnvironment(WorkersVariable) ?? (FromEnvironment() is null ? Environment.ProcessorCount : 1);
 
     /// <summary>The count LossLab applies: <c>LOSSLAB_THREADS</c> when set, else <see cref="Default"/> (1).</summary>
     public static int Configured => FromEnvironment() ?? Default;

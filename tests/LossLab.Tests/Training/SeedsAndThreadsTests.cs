@@ -118,12 +118,15 @@ public class SeedsAndThreadsTests
     }
 
     [Fact]
-    public void Seed_workers_are_one_unless_LOSSLAB_SEED_WORKERS_asks_for_more()
+    public void Seed_workers_are_the_cores_unless_the_process_was_given_a_share_or_a_count()
     {
-        string? env = Environment.GetEnvironmentVariable(Threads.WorkersVariable);
+        string? workers = Environment.GetEnvironmentVariable(Threads.WorkersVariable), threads = Environment.GetEnvironmentVariable(Threads.EnvironmentVariable);
         try
         {
             Environment.SetEnvironmentVariable(Threads.WorkersVariable, null);
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, null);
+            Assert.Equal(Environment.ProcessorCount, Threads.Workers);
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, "1");
             Assert.Equal(1, Threads.Workers);
             Environment.SetEnvironmentVariable(Threads.WorkersVariable, " 3 ");
             Assert.Equal(3, Threads.Workers);
@@ -135,7 +138,40 @@ public class SeedsAndThreadsTests
                 Assert.Contains($"'{bad}'", e.Message);
             }
         }
-        finally { Environment.SetEnvironmentVariable(Threads.WorkersVariable, env); }
+        finally
+        {
+            Environment.SetEnvironmentVariable(Threads.WorkersVariable, workers);
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, threads);
+        }
+    }
+
+    sealed class Flagged(ManualResetEventSlim finalized)
+    {
+        ~Flagged() => finalized.Set();
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static void Drop(ManualResetEventSlim finalized) => _ = new Flagged(finalized);
+
+    [Fact]
+    public void A_finalizer_pause_holds_every_finalizer_until_it_ends()
+    {
+        using var finalized = new ManualResetEventSlim();
+        using (var pause = FinalizerPause.Start(TimeSpan.FromSeconds(30)))
+        {
+            Assert.NotNull(pause);
+            Assert.True(pause!.Holding);
+            Drop(finalized);
+            GC.Collect();
+            // Unreachable and collected, but its finalizer is queued behind the pause: it cannot have run.
+            Assert.False(finalized.Wait(TimeSpan.FromMilliseconds(300)));
+        }
+        Assert.True(finalized.Wait(TimeSpan.FromSeconds(30)));
+        // Without a pause the same object is finalized after a collection.
+        using var again = new ManualResetEventSlim();
+        Drop(again);
+        GC.Collect();
+        Assert.True(again.Wait(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
