@@ -209,6 +209,51 @@ public class FailureSemanticsTests
         Assert.Contains("1 of 2 notebooks failed.", stdout);
     }
 
+    /// <summary>Runs <c>losslab</c> as <see cref="LosslabCommandTests.Losslab"/> does, sampling the peak resident memory of
+    /// its own process (the engine, not the notebooks' processes) while it runs.</summary>
+    static async Task<(int Exit, string Out, long Peak)> LosslabPeak(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        long peak = 0;
+        while (!process.HasExited)
+        {
+            try
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.PeakWorkingSet64);
+            }
+            catch (InvalidOperationException) { break; }
+            await Task.Delay(20);
+        }
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout + await stderr, peak);
+    }
+
+    [Fact]
+    public async Task Twelve_notebooks_in_one_run_leave_the_engine_no_larger_than_one_does()
+    {
+        // Each notebook holds 200 MB; were they run in the engine's process and anything of them kept, twelve would add up
+        // (as they did before notebooks had processes of their own: 568 MB for one copy of NB1.5, 1.45 GB for twelve).
+        string Hungry() => Notebook(Code("var held = new byte[200_000_000];\nfor (int i = 0; i < held.Length; i += 4096) held[i] = 1;\nConsole.Write(held.Length);"));
+        var one = Project(("nbs/copy-01.ipynb", Hungry()));
+        var twelve = Project([.. Enumerable.Range(1, 12).Select(i => ($"nbs/copy-{i:00}.ipynb", Hungry()))]);
+
+        var (exitOne, outOne, peakOne) = await LosslabPeak(one, "run", "nbs");
+        var (exitTwelve, outTwelve, peakTwelve) = await LosslabPeak(twelve, "run", "nbs");
+
+        Assert.True(exitOne == 0, outOne);
+        Assert.True(exitTwelve == 0, outTwelve);
+        Assert.Contains("12 notebooks ran, none failed.", outTwelve);
+        Assert.Equal("200000000", Text(CodeCell(Executed(twelve, "nbs", "copy-12.ipynb"), 0).Outputs[0]));
+        Assert.True(peakOne is > 0 and < 200_000_000, $"the engine's own peak with one notebook: {peakOne / 1e6:F0} MB");
+        Assert.True(peakTwelve < peakOne + 64_000_000, $"the engine's peak: {peakOne / 1e6:F0} MB for one notebook, {peakTwelve / 1e6:F0} MB for twelve");
+    }
+
     [Fact]
     public async Task Two_concurrent_runs_into_one_output_folder_both_leave_whole_notebooks()
     {
