@@ -213,10 +213,7 @@ public class FailureSemanticsTests
     /// its own process (the engine, not the notebooks' processes) while it runs.</summary>
     static async Task<(int Exit, string Out, long Peak)> LosslabPeak(string workingDirectory, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(LosslabStart(workingDirectory, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         long peak = 0;

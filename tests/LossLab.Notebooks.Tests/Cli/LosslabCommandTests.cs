@@ -9,12 +9,18 @@ namespace LossLab.Notebooks.Tests.Cli;
 [Collection("Engine")]
 public class LosslabCommandTests
 {
-    internal static async Task<(int Exit, string Out, string Err)> Losslab(string workingDirectory, params string[] args)
+    /// <summary>How the tests start <c>losslab</c>: the built CLI under <c>dotnet</c>, its streams redirected.</summary>
+    internal static ProcessStartInfo LosslabStart(string workingDirectory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "LossLab.Cli.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    internal static async Task<(int Exit, string Out, string Err)> Losslab(string workingDirectory, params string[] args)
+    {
+        using var process = Process.Start(LosslabStart(workingDirectory, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
