@@ -167,7 +167,10 @@ public sealed class MethodComparison<TRun>
             closer.Start();
             foreach (var r in finished.GetConsumingEnumerable()) Report(r);
         }
-        if (!failures.IsEmpty) failures.OrderBy(f => f.Key == int.MinValue ? int.MaxValue : Seeds.ToList().IndexOf(f.Key)).First().Value.Throw();
+        // The earliest seed's failure, else a worker's own (keyed int.MinValue).
+        foreach (var seed in Seeds)
+            if (failures.TryGetValue(seed, out var failure)) failure.Throw();
+        if (failures.TryGetValue(int.MinValue, out var worker)) worker.Throw();
         generator.Check("the end of the comparison");
         return this;
     }

@@ -115,9 +115,9 @@ public sealed class LongTailBench
     public Device? Device { get; init; }
 
     /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>: the cores, unless <c>LOSSLAB_THREADS</c> or
-    /// <c>LOSSLAB_SEED_WORKERS</c> says otherwise). The
-    /// numbers do not depend on it: each run's initialisation is drawn in seed order, and training takes its randomness
-    /// from the run's own generators. Objectives, curves and adjustments then run on several threads at once.</summary>
+    /// <c>LOSSLAB_SEED_WORKERS</c> says otherwise). The numbers do not depend on it: each run's initialisation is drawn in
+    /// seed order, and training takes its randomness from the run's own generators. Objectives, curves and adjustments then
+    /// run on several threads at once.</summary>
     public int? Workers { get; init; }
 
     /// <summary>
