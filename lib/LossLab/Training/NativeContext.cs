@@ -6,7 +6,7 @@ namespace LossLab.Training;
 /// <summary>
 /// The few libtorch and C-library entry points TorchSharp does not expose, reached through the already loaded
 /// libraries: <c>at::Context::setUserEnabledMkldnn</c>, <c>at::get_cpu_capability</c> and the C library's
-/// <c>setenv</c>. The libraries are found by their sonames, so the copy of libtorch TorchSharp loaded is the one
+/// <c>setenv</c> and <c>mallopt</c>. The libraries are found by their sonames, so the copy of libtorch TorchSharp loaded is the one
 /// changed, never a second copy.
 /// </summary>
 static class NativeContext
@@ -15,6 +15,7 @@ static class NativeContext
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] delegate void SetFlagFn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool value);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] [return: MarshalAs(UnmanagedType.U1)] delegate bool GetFlagFn(IntPtr context);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] delegate void StringResultFn(IntPtr result);
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)] delegate int MalloptFn(int parameter, int value);
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)] delegate int SetEnvFn([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
     const string GlobalContext = "_ZN2at13globalContextEv";
@@ -69,5 +70,14 @@ static class NativeContext
         if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out var libc)
             || !NativeLibrary.TryGetExport(libc, "setenv", out var fn)) return false;
         return Marshal.GetDelegateForFunctionPointer<SetEnvFn>(fn)(name, value, 0) == 0;
+    }
+
+    /// <summary>Sets a glibc <c>malloc</c> parameter (<c>mallopt</c>); true on success, false where there is no glibc or
+    /// glibc refused the value.</summary>
+    internal static bool SetMallocOption(int parameter, int value)
+    {
+        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libc.so.6", out var libc)
+            || !NativeLibrary.TryGetExport(libc, "mallopt", out var fn)) return false;
+        return Marshal.GetDelegateForFunctionPointer<MalloptFn>(fn)(parameter, value) == 1;
     }
 }

@@ -17,6 +17,14 @@ namespace LossLab.Training;
 /// AVX2 (<c>ATEN_CPU_CAPABILITY=avx2</c>) and MKL to its AVX2 code path (<c>MKL_CBWR=AVX2</c>), so that an AVX-512
 /// Intel and an AVX2-only AMD machine run the same kernels; <see cref="CpuMode.Fast"/> lets both dispatch to the
 /// widest instructions of the CPU. Variables the user set explicitly are left alone.</item>
+/// <item><b>The native heap keeps what it frees</b> (glibc on Linux). By default glibc serves each block of 128 KB or
+/// more with a fresh <c>mmap</c> and returns it on free, and gives back the top of the heap past 128 KB, so a training
+/// step that allocates and frees the same tensors every time faults every page of them in again: on a small model the
+/// kernel's page-fault work was most of the step (a 400-step Markov LM run with 40 held-out evaluations: 2.6 s → 0.57 s).
+/// LossLab sets <c>M_MMAP_THRESHOLD</c> to glibc's maximum, 32 MB, and <c>M_TRIM_THRESHOLD</c> to 1 GB, so freed
+/// blocks are reused. The numbers do not change (torch aligns every block the same way); the process's resident memory
+/// stays near its peak instead of falling back. Left alone when <c>MALLOC_MMAP_THRESHOLD_</c>,
+/// <c>MALLOC_TRIM_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> is set. See <see cref="NativeHeap"/>.</item>
 /// </list>
 /// The environment part runs when the LossLab assembly is first used (libtorch reads those variables once, at its first
 /// operation); <see cref="EnsureConfigured"/> does the rest and is called by <see cref="Seeds.Fix"/>,
@@ -41,6 +49,15 @@ public static class TorchRuntime
     /// <summary>The CPU mode this process runs in.</summary>
     public static CpuMode Mode { get; private set; } = CpuMode.Portable;
 
+    /// <summary>glibc's <c>M_MMAP_THRESHOLD</c> parameter for <c>mallopt</c>.</summary>
+    const int MallocMmapThreshold = -3;
+
+    /// <summary>glibc's <c>M_TRIM_THRESHOLD</c> parameter for <c>mallopt</c>.</summary>
+    const int MallocTrimThreshold = -1;
+
+    /// <summary>How the native heap was set: "keeps freed blocks (…)", or why it was left as it was.</summary>
+    public static string NativeHeap { get; private set; } = "not configured yet";
+
     /// <summary>Whether oneDNN convolutions are off ("off"), or why they could not be turned off.</summary>
     public static string OneDnnConvolutions { get { lock (Gate) return oneDnnConvolutions; } }
 
@@ -51,6 +68,7 @@ public static class TorchRuntime
 #pragma warning restore CA2255
     internal static void ApplyEnvironment()
     {
+        NativeHeap = ConfigureNativeHeap();
         try
         {
             Mode = ParseMode(Environment.GetEnvironmentVariable(ModeVariable));
@@ -63,6 +81,17 @@ public static class TorchRuntime
         if (!System.Runtime.Intrinsics.X86.Avx2.IsSupported) return;   // nothing to pin below AVX2
         SetIfUnset(CapabilityVariable, "avx2");
         SetIfUnset(MklCbwrVariable, "AVX2");
+    }
+
+    static string ConfigureNativeHeap()
+    {
+        if (!OperatingSystem.IsLinux()) return "the platform's (not glibc)";
+        foreach (var name in new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" })
+            if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) return $"left as set by {name}";
+        const int mmapAbove = 32 << 20, trimAbove = 1 << 30;
+        if (!NativeContext.SetMallocOption(MallocMmapThreshold, mmapAbove) || !NativeContext.SetMallocOption(MallocTrimThreshold, trimAbove))
+            return "glibc's defaults (mallopt is missing or refused the values)";
+        return "keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB)";
     }
 
     /// <summary>Parses a CPU mode name (case-insensitive; null or empty is the default, portable).</summary>
@@ -107,6 +136,7 @@ public static class TorchRuntime
             ["torch_threads"] = torch.get_num_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["torch_interop_threads"] = torch.get_num_interop_threads().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["onednn_convolutions"] = OneDnnConvolutions,
+            ["native_heap"] = NativeHeap,
             ["avx512"] = System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "yes" : "no",
         };
         foreach (var name in new[] { CapabilityVariable, MklCbwrVariable, "OMP_NUM_THREADS", "MKL_NUM_THREADS", "ONEDNN_MAX_CPU_ISA" })

@@ -78,4 +78,34 @@ public class MarkovLmCurveTests(ITestOutputHelper output)
         Assert.Equal("trainWeights", Assert.Throws<ArgumentException>(() => MarkovLmCurve.Train([chain, chain], 4, 10, c, 0, 5, trainWeights: [1, -1])).ParamName);
         Assert.Equal("schedule", Assert.Throws<ArgumentOutOfRangeException>(() => MarkovLmCurve.Train([chain], 4, 10, i => i == 3 ? double.NaN : 1e-3, 0, 5)).ParamName);
     }
+    [Fact]
+    public void The_held_out_loss_is_the_mean_token_cross_entropy_of_an_explicit_float64_loop()
+    {
+        const int m = 3000, v = 128;
+        var rng = new Random(5);
+        var z = new float[m * v];
+        var y = new long[m];
+        for (int i = 0; i < z.Length; i++) z[i] = (float)(6 * (rng.NextDouble() - 0.5));
+        for (int i = 0; i < m; i++) y[i] = rng.Next(v);
+        double total = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double max = double.NegativeInfinity, sum = 0;
+            for (int k = 0; k < v; k++) max = Math.Max(max, z[i * v + k]);
+            for (int k = 0; k < v; k++) sum += Math.Exp(z[i * v + k] - max);
+            total += max + Math.Log(sum) - z[i * v + y[i]];
+        }
+        double expected = total / m;
+        using var logits = TorchSharp.torch.tensor(z, [m, v]);
+        using var targets = TorchSharp.torch.tensor(y);
+        double actual = MarkovLmCurve.HeldOutLoss(logits, targets);
+        Assert.True(Math.Abs(actual - expected) <= 1e-6 * expected, $"{actual:R} against {expected:R}");
+        // The same tokens in two chunks give the same mean: each token's loss does not depend on the others.
+        using var a = logits[..1000];
+        using var b = logits[1000..];
+        using var ya = targets[..1000];
+        using var yb = targets[1000..];
+        double chunked = (1000 * MarkovLmCurve.HeldOutLoss(a, ya) + 2000 * MarkovLmCurve.HeldOutLoss(b, yb)) / m;
+        Assert.Equal(actual, chunked, 12);
+    }
 }
