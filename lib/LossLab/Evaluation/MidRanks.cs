@@ -2,7 +2,7 @@ namespace LossLab.Evaluation;
 
 /// <summary>
 /// Ranks 1…n of values in ascending order, tied values sharing the mean of the ranks they span (mid-ranks): the ranks of
-/// Spearman's correlation and of the Mann–Whitney statistic behind ROC-AUC. O(n log n); the sort is stable.
+/// Spearman's correlation and of the Mann–Whitney statistic behind ROC-AUC. O(n log n).
 /// </summary>
 internal static class MidRanks
 {
@@ -10,7 +10,10 @@ internal static class MidRanks
     public static double[] Of(IReadOnlyList<double> values)
     {
         int n = values.Count;
-        var order = Enumerable.Range(0, n).OrderBy(i => values[i]).ToArray();
+        // Tied values share one rank, so the order among ties (Array.Sort's is not stable) does not change the result.
+        var keys = values.ToArray();
+        var order = Enumerable.Range(0, n).ToArray();
+        Array.Sort(keys, order);
         var ranks = new double[n];
         for (int start = 0; start < n;)
         {

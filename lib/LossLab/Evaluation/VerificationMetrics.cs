@@ -37,10 +37,11 @@ public static class VerificationMetrics
     {
         if (!(far >= 0 && far <= 1)) throw new ArgumentOutOfRangeException(nameof(far), far, "far must lie in [0, 1].");
         var (pos, neg) = Split(scores, genuine);
-        var sortedNeg = neg.OrderByDescending(v => v).ToArray();
+        var sortedNeg = neg.ToArray();
+        Array.Sort(sortedNeg);   // ascending: the (k+1)-th highest is sortedNeg[n₋ − 1 − k]
         int k = (int)Math.Floor(far * sortedNeg.Length + 1e-9);
         if (k >= sortedNeg.Length) return 1;
-        var threshold = sortedNeg[k];
+        var threshold = sortedNeg[sortedNeg.Length - 1 - k];
         return pos.Count(v => v > threshold) / (double)pos.Length;
     }
 
@@ -50,7 +51,9 @@ public static class VerificationMetrics
     {
         var (pos, neg) = Split(scores, genuine);
         var thresholds = scores.Distinct().OrderBy(v => v).Append(double.PositiveInfinity).ToArray();
-        var sp = pos.OrderBy(v => v).ToArray(); var sn = neg.OrderBy(v => v).ToArray();
+        var sp = pos.ToArray(); var sn = neg.ToArray();
+        Array.Sort(sp);
+        Array.Sort(sn);
         (double Far, double Frr) At(double t)
         {
             int genuineBelow = LowerBound(sp, t), impostorBelow = LowerBound(sn, t);

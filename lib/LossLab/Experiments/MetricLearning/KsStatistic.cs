@@ -15,8 +15,10 @@ public static class KsStatistic
         if (b.Count == 0) throw new ArgumentException("b must not be empty.", nameof(b));
         if (a.Any(v => !double.IsFinite(v))) throw new ArgumentException("a must hold finite values.", nameof(a));
         if (b.Any(v => !double.IsFinite(v))) throw new ArgumentException("b must hold finite values.", nameof(b));
-        var x = a.OrderBy(v => v).ToArray();
-        var y = b.OrderBy(v => v).ToArray();
+        var x = a.ToArray();
+        var y = b.ToArray();
+        Array.Sort(x);
+        Array.Sort(y);
         int i = 0, j = 0;
         double d = 0;
         while (i < x.Length && j < y.Length)

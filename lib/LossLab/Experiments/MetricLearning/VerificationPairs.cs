@@ -47,10 +47,11 @@ public sealed record VerificationPairs(double[] Scores, bool[] Genuine, int[] Fi
     public double Threshold(double far)
     {
         Guard.InRange(far, 0, 1, nameof(far));
-        var impostor = Scores.Where((_, k) => !Genuine[k]).OrderByDescending(s => s).ToArray();
+        var impostor = Scores.Where((_, k) => !Genuine[k]).ToArray();
         if (impostor.Length == 0) throw new InvalidOperationException("There is no impostor pair to set a threshold on.");
+        Array.Sort(impostor);   // ascending: position p of the descending order is impostor[M − 1 − p]
         int allowed = (int)Math.Floor(far * impostor.Length);
-        return allowed >= impostor.Length ? double.NegativeInfinity : impostor[allowed];
+        return allowed >= impostor.Length ? double.NegativeInfinity : impostor[impostor.Length - 1 - allowed];
     }
 
     /// <summary>TAR@FAR: the fraction of genuine pairs (those with <paramref name="include"/>(pair index) when given) that
