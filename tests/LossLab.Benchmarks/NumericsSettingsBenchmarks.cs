@@ -17,6 +17,10 @@ namespace LossLab.Benchmarks;
 /// is run once per CPU mode, in the same sitting:
 ///   LOSSLAB_CPU_MODE=portable dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*CpuModeBenchmarks*'
 ///   LOSSLAB_CPU_MODE=fast     dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*CpuModeBenchmarks*'
+/// <see cref="NativeHeapBenchmarks"/> likewise, once with LossLab's heap setting and once with glibc's defaults (LossLab
+/// leaves the heap alone when <c>GLIBC_TUNABLES</c> is set):
+///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*NativeHeap*'
+///   GLIBC_TUNABLES=glibc.malloc.check=0 dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*NativeHeap*'
 /// </summary>
 static class NumericsWorkloads
 {
@@ -177,4 +181,37 @@ public class ConvolutionBackendPairedBenchmark
 
     [Benchmark(Description = "16 steps, ATen convolution")]
     public double Steps() => work.Run();
+}
+
+/// <summary>
+/// Training under the process's native-heap setting (<see cref="TorchRuntime.NativeHeap"/>), at one thread as in the
+/// suite: 16 steps of the small MLP and of the 28×28 CNN, and the Markov LM run of NB3.2 (width 64, 400 AdamW steps of
+/// batch 256, the held-out loss on 16,384 tokens every 10 steps).
+/// </summary>
+[Config(typeof(NumericsWorkloads.Config))]
+public class NativeHeapBenchmarks
+{
+    [Params("mlp-small", "cnn-28", "markov-lm-400")]
+    public string Model { get; set; } = "mlp-small";
+
+    NumericsWorkloads.Workload? work;
+    LossLab.Data.ZipfMarkovChain chain = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Threads.Set(1);
+        Console.WriteLine($"// native heap: {TorchRuntime.NativeHeap}");
+        if (Model == "markov-lm-400") chain = new LossLab.Data.ZipfMarkovChain(128, 1.1, order: 1, seed: 0);
+        else work = NumericsWorkloads.Create(Model);
+    }
+
+    [Benchmark]
+    public double Run()
+    {
+        if (work is not null) return work.Run();
+        var settings = new LossLab.Scaling.MarkovLmSettings(Context: 2, EmbeddingWidth: 16, BatchSize: 256, EvaluationTokens: 16384);
+        return LossLab.Scaling.MarkovLmCurve.Train([chain], 64, 400, LossLab.Optim.Schedules.LinearWarmup(3e-3, 20), seed: 1,
+            evaluateEvery: 10, settings).Final();
+    }
 }
