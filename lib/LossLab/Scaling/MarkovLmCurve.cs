@@ -49,6 +49,22 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
         int seed, int evaluateEvery, MarkovLmSettings? settings = null, IReadOnlyList<double>? trainWeights = null,
         IReadOnlyList<ZipfMarkovChain>? evaluationChains = null, Device? device = null)
     {
+        using var started = Start(trainChains, width, steps, schedule, seed, evaluateEvery, settings, trainWeights, evaluationChains, device);
+        return started.Finish();
+    }
+
+    /// <summary>
+    /// The first part of <see cref="Train"/>: checks the arguments, fixes <paramref name="seed"/> and builds the
+    /// initialised model, the only part that draws from torch's global generator. <see cref="MarkovLmStart.Finish"/> trains
+    /// it (its randomness comes from the seed's own streams), so that the runs of several seeds can train at once
+    /// (<see cref="Experiments.Scaling.LawSweep{TCell, TRun}"/>'s two-part <c>Run</c>) with the numbers of <see cref="Train"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Train"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="Train"/>.</exception>
+    public static MarkovLmStart Start(IReadOnlyList<ZipfMarkovChain> trainChains, int width, int steps, Func<long, double> schedule,
+        int seed, int evaluateEvery, MarkovLmSettings? settings = null, IReadOnlyList<double>? trainWeights = null,
+        IReadOnlyList<ZipfMarkovChain>? evaluationChains = null, Device? device = null)
+    {
         ArgumentNullException.ThrowIfNull(trainChains);
         ArgumentNullException.ThrowIfNull(schedule);
         var s = settings ?? new MarkovLmSettings();
@@ -77,44 +93,9 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
         var watch = Stopwatch.StartNew();
         var on = device ?? Training.Devices.Choose();
         Training.Seeds.Fix(seed);
-        using var model = new MarkovMlpLm(vocab, s.Context, s.EmbeddingWidth, width);
+        var model = new MarkovMlpLm(vocab, s.Context, s.EmbeddingWidth, width);
         model.to(on);
-        long parameters = ComputeAccounting.NonEmbeddingParameters(model);
-        using var optimizer = new Optim.AdamWOptimizer(model.parameters(), rates[0], weightDecay: s.WeightDecay);
-        var evalSets = evalChains.Select((c, i) => EvaluationSet(c, s, seed, MarkovLmSweep.EvaluationStream + i, on)).ToArray();
-        var heldOut = evalChains.Select(_ => new List<double>()).ToArray();
-        var evalSteps = new List<int>();
-        try
-        {
-            var rng = Training.Seeds.Random(seed, MarkovLmSweep.TrainingStream);
-            var example = new long[s.Context + 1];
-            var inputs = new long[s.BatchSize * s.Context];
-            var targets = new long[s.BatchSize];
-            for (int step = 0; step < steps; step++)
-            {
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = rates[step];
-                for (int b = 0; b < s.BatchSize; b++)
-                {
-                    var chain = trainChains[Pick(cumulative, rng)];
-                    chain.Generate(example, rng);
-                    Array.Copy(example, 0, inputs, b * s.Context, s.Context);
-                    targets[b] = example[s.Context];
-                }
-                model.TrainStep(optimizer, inputs, targets, s.Context, on);
-                int done = step + 1;
-                if (done % evaluateEvery == 0 || done == steps)
-                {
-                    evalSteps.Add(done);
-                    for (int i = 0; i < evalSets.Length; i++) heldOut[i].Add(Evaluate(model, evalSets[i]));
-                }
-            }
-        }
-        finally
-        {
-            foreach (var (x, y) in evalSets) { x.Dispose(); y.Dispose(); }
-        }
-        return new MarkovLmCurve(width, parameters, rates, evalSteps, heldOut.Select(h => (IReadOnlyList<double>)h.ToArray()).ToArray(),
-            watch.Elapsed.TotalSeconds);
+        return new MarkovLmStart(model, width, on, trainChains, cumulative, evalChains, rates, seed, evaluateEvery, s, watch);
     }
 
     static double[] CumulativeWeights(IReadOnlyList<double>? weights, int count)
@@ -138,7 +119,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
         return cumulative;
     }
 
-    static int Pick(double[] cumulative, Random rng)
+    internal static int Pick(double[] cumulative, Random rng)
     {
         if (cumulative.Length == 1) return 0;
         double u = rng.NextDouble();
@@ -147,7 +128,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
     }
 
     /// <summary>A fixed held-out set of <see cref="MarkovLmSettings.EvaluationTokens"/> stationary draws: inputs (M, k), targets (M).</summary>
-    static (Tensor Inputs, Tensor Targets) EvaluationSet(ZipfMarkovChain chain, MarkovLmSettings s, int seed, int stream, Device device)
+    internal static (Tensor Inputs, Tensor Targets) EvaluationSet(ZipfMarkovChain chain, MarkovLmSettings s, int seed, int stream, Device device)
     {
         int m = Math.Max(1, s.EvaluationTokens);
         var rng = Training.Seeds.Random(seed, stream);
@@ -163,7 +144,7 @@ public sealed record MarkovLmCurve(int Width, long Parameters, IReadOnlyList<dou
         return (torch.tensor(inputs, [m, s.Context], dtype: ScalarType.Int64, device: device), torch.tensor(targets, dtype: ScalarType.Int64, device: device));
     }
 
-    static double Evaluate(MarkovMlpLm model, (Tensor Inputs, Tensor Targets) set)
+    internal static double Evaluate(MarkovMlpLm model, (Tensor Inputs, Tensor Targets) set)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();

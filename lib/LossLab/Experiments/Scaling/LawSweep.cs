@@ -17,6 +17,7 @@ public sealed class LawSweep<TCell, TRun> where TCell : notnull
 {
     readonly TCell[] cells;
     readonly string[] names;
+    readonly Dictionary<string, TCell> byName;
     readonly MethodComparison<TRun> comparison;
     bool ran;
 
@@ -36,6 +37,7 @@ public sealed class LawSweep<TCell, TRun> where TCell : notnull
         if (seeds.Count == 0) throw new ArgumentException("seeds must not be empty: every cell runs once per seed.", nameof(seeds));
         if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException($"seeds must be distinct; got [{string.Join(", ", seeds)}].", nameof(seeds));
         comparison = new MethodComparison<TRun>(names, seeds);
+        byName = names.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => this.cells[t.i]);
     }
 
     /// <summary>The cells, in the order given.</summary>
@@ -61,12 +63,33 @@ public sealed class LawSweep<TCell, TRun> where TCell : notnull
     public LawSweep<TCell, TRun> Run(Func<TCell, int, TRun> train, Action<(int Done, int Total, TCell Cell, int Seed, TRun Run, double Seconds)>? onRun = null)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var byName = names.Select((n, i) => (n, i)).ToDictionary(t => t.n, t => cells[t.i]);
-        comparison.Run((n, seed) => train(byName[n], seed),
-            onRun is null ? null : r => onRun((r.Done, r.Total, byName[r.Method], r.Seed, comparison[r.Method, r.Seed], r.Seconds)));
+        comparison.Run((n, seed) => train(byName[n], seed), Reporter(onRun));
         ran = true;
         return this;
     }
+
+    /// <summary>Trains every cell once per seed in two parts, so that several seeds can train at once with the numbers of a
+    /// sequential run (<see cref="MethodComparison{TRun}.Run{TStarted}"/>): <paramref name="start"/> builds and initialises
+    /// the model with the seed fixed, one start at a time in sequential order, and is the only part allowed to draw from
+    /// torch's global generator; <paramref name="finish"/> trains and scores what the start returned, the seeds shared
+    /// among <paramref name="workers"/> threads (default <see cref="Training.Threads.Workers"/>), each seed's cells in
+    /// order on one thread. <paramref name="onRun"/> is called on the calling thread, in the order runs finish.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is below 1.</exception>
+    /// <exception cref="InvalidOperationException">A finish drew from torch's global generator.</exception>
+    public LawSweep<TCell, TRun> Run<TStarted>(Func<TCell, int, TStarted> start, Func<TCell, int, TStarted, TRun> finish,
+        Action<(int Done, int Total, TCell Cell, int Seed, TRun Run, double Seconds)>? onRun = null, int? workers = null)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(finish);
+        comparison.Run((n, seed) => start(byName[n], seed), (n, seed, started) => finish(byName[n], seed, started), Reporter(onRun), workers);
+        ran = true;
+        return this;
+    }
+
+    /// <summary>The comparison's progress callback in terms of cells and runs.</summary>
+    Action<(int Done, int Total, string Method, int Seed, double Seconds)>? Reporter(
+        Action<(int Done, int Total, TCell Cell, int Seed, TRun Run, double Seconds)>? onRun) =>
+        onRun is null ? null : r => onRun((r.Done, r.Total, byName[r.Method], r.Seed, comparison[r.Method, r.Seed], r.Seconds));
 
     /// <summary>The run of <paramref name="cell"/> with <paramref name="seed"/>.</summary>
     /// <exception cref="KeyNotFoundException">That run has not been made.</exception>
