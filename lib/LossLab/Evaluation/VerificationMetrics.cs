@@ -37,7 +37,7 @@ public static class VerificationMetrics
     {
         if (!(far >= 0 && far <= 1)) throw new ArgumentOutOfRangeException(nameof(far), far, "far must lie in [0, 1].");
         var (pos, neg) = Split(scores, genuine);
-        var sortedNeg = neg.ToArray();
+        var sortedNeg = neg;     // Split's own copy, sorted in place
         Array.Sort(sortedNeg);   // ascending: the (k+1)-th highest is sortedNeg[n₋ − 1 − k]
         int k = (int)Math.Floor(far * sortedNeg.Length + 1e-9);
         if (k >= sortedNeg.Length) return 1;
@@ -51,7 +51,7 @@ public static class VerificationMetrics
     {
         var (pos, neg) = Split(scores, genuine);
         var thresholds = scores.Distinct().OrderBy(v => v).Append(double.PositiveInfinity).ToArray();
-        var sp = pos.ToArray(); var sn = neg.ToArray();
+        var (sp, sn) = (pos, neg);   // Split's own copies, sorted in place
         Array.Sort(sp);
         Array.Sort(sn);
         (double Far, double Frr) At(double t)

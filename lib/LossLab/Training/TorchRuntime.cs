@@ -55,6 +55,9 @@ public static class TorchRuntime
     /// <summary>glibc's <c>M_TRIM_THRESHOLD</c> parameter for <c>mallopt</c>.</summary>
     const int MallocTrimThreshold = -1;
 
+    /// <summary>glibc's variables that set the heap; when one is set, LossLab leaves the heap alone.</summary>
+    internal static readonly string[] HeapVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"];
+
     /// <summary>How the native heap was set: "keeps freed blocks (…)", or why it was left as it was.</summary>
     public static string NativeHeap { get; private set; } = "not configured yet";
 
@@ -86,7 +89,7 @@ public static class TorchRuntime
     static string ConfigureNativeHeap()
     {
         if (!OperatingSystem.IsLinux()) return "the platform's (not glibc)";
-        foreach (var name in new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" })
+        foreach (var name in HeapVariables)
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) return $"left as set by {name}";
         const int mmapAbove = 32 << 20, trimAbove = 1 << 30;
         if (!NativeContext.SetMallocOption(MallocMmapThreshold, mmapAbove) || !NativeContext.SetMallocOption(MallocTrimThreshold, trimAbove))

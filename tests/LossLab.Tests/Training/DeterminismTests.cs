@@ -34,8 +34,7 @@ public class DeterminismTests
     {
         TorchRuntime.EnsureConfigured();
         if (!OperatingSystem.IsLinux()) return;   // the setting is glibc's
-        var userSet = new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }
-            .FirstOrDefault(n => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(n)));
+        var userSet = TorchRuntime.HeapVariables.FirstOrDefault(n => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(n)));
         if (userSet is not null)
         {
             Assert.Equal($"left as set by {userSet}", TorchRuntime.NativeHeap);   // the user's heap settings win
