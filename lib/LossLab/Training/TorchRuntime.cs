@@ -24,7 +24,8 @@ namespace LossLab.Training;
 /// LossLab sets <c>M_MMAP_THRESHOLD</c> to glibc's maximum, 32 MB, and <c>M_TRIM_THRESHOLD</c> to 1 GB, so freed
 /// blocks are reused. The numbers do not change (torch aligns every block the same way); the process's resident memory
 /// stays near its peak instead of falling back. Left alone when <c>MALLOC_MMAP_THRESHOLD_</c>,
-/// <c>MALLOC_TRIM_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> is set. See <see cref="NativeHeap"/>.</item>
+/// <c>MALLOC_TRIM_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> is set. See <see cref="NativeHeap"/> and, for the threads'
+/// own arenas, <see cref="ArenaVariables"/>.</item>
 /// </list>
 /// The environment part runs when the LossLab assembly is first used (libtorch reads those variables once, at its first
 /// operation); <see cref="EnsureConfigured"/> does the rest and is called by <see cref="Seeds.Fix"/>,
@@ -57,6 +58,12 @@ public static class TorchRuntime
 
     /// <summary>glibc's variables that set the heap; when one is set, LossLab leaves the heap alone.</summary>
     internal static readonly string[] HeapVariables = ["MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"];
+
+    /// <summary>glibc's variables that set the number of malloc arenas. glibc reads them when the process's first thread
+    /// starts, long before LossLab is loaded, so <c>losslab run</c> sets <c>MALLOC_ARENA_MAX=1</c> for each notebook's
+    /// process unless one of these is set: with one arena the cell thread allocates from the main heap, which keeps what
+    /// it frees, instead of from 64 MB thread heaps that glibc unmaps as soon as they are empty.</summary>
+    public static IReadOnlyList<string> ArenaVariables { get; } = ["MALLOC_ARENA_MAX", "GLIBC_TUNABLES"];
 
     /// <summary>How the native heap was set: "keeps freed blocks (…)", or why it was left as it was.</summary>
     public static string NativeHeap { get; private set; } = "not configured yet";
@@ -94,7 +101,8 @@ public static class TorchRuntime
         const int mmapAbove = 32 << 20, trimAbove = 1 << 30;
         if (!NativeContext.SetMallocOption(MallocMmapThreshold, mmapAbove) || !NativeContext.SetMallocOption(MallocTrimThreshold, trimAbove))
             return "glibc's defaults (mallopt is missing or refused the values)";
-        return "keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB)";
+        var arenas = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX");
+        return "keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB)" + (string.IsNullOrEmpty(arenas) ? "" : $", MALLOC_ARENA_MAX={arenas}");
     }
 
     /// <summary>Parses a CPU mode name (case-insensitive; null or empty is the default, portable).</summary>

@@ -43,4 +43,22 @@ public class VersionAndJobsTests
         Assert.True(exit == 0, stderr + stdout);
         Assert.Equal(inherited, Text(IpynbFormat.Read(Path.Combine(root, "solo", "a.ipynb")).Cells[^1].Outputs[0]));
     }
+
+    [Fact]
+    public async Task A_notebooks_process_allocates_from_one_malloc_arena_unless_the_user_chose()
+    {
+        if (!OperatingSystem.IsLinux()) return;   // glibc's setting
+        var probe = Notebook(Code("Console.Write((Environment.GetEnvironmentVariable(\"MALLOC_ARENA_MAX\") ?? \"unset\") + \" | \" + LossLab.Training.TorchRuntime.NativeHeap);"));
+        var root = Project(("a.ipynb", probe));
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "-o", "out");
+
+        Assert.True(exit == 0, stderr + stdout);
+        var seen = Text(IpynbFormat.Read(Path.Combine(root, "out", "a.ipynb")).Cells[^1].Outputs[0]);
+        var userSet = LossLab.Training.TorchRuntime.ArenaVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+        if (userSet)
+            Assert.StartsWith((Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "unset") + " | ", seen, StringComparison.Ordinal);   // theirs, as set
+        else
+            Assert.Equal("1 | keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB), MALLOC_ARENA_MAX=1", seen);
+    }
 }
