@@ -48,3 +48,67 @@ public class NotebookFirstCellBenchmarks
     public object FirstCell() =>
         new CSharpKernel(folder).RunAsync("var greeting = \"hello\";\ngreeting.Length", "cell1.csx", 1).GetAwaiter().GetResult();
 }
+
+/// <summary>
+/// A small notebook run as <c>losslab run</c> runs each notebook: the command, then the notebook in a process of its own
+/// (LossLab, torch, a training step, a chart, a table), end to end, for the command as <c>dotnet build</c> leaves it (IL,
+/// JIT-compiled as it runs) and as <c>./losslab</c> publishes it (ReadyToRun). This is the fixed cost every notebook of
+/// the suite pays. Build both first:
+///   dotnet build -c Release lib/LossLab.Cli &amp;&amp; ./losslab --version
+///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*NotebookProcess*'
+/// </summary>
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 8, invocationCount: 1)]
+public class NotebookProcessBenchmarks
+{
+    string folder = null!;
+    string command = null!;
+
+    /// <summary>Where the command comes from: <c>build</c> (bin/Release/net10.0) or <c>publish</c> (bin/publish).</summary>
+    [Params("build", "publish")]
+    public string Command { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Notebooks.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Notebooks.sln not found above the benchmark.");
+        command = Path.Combine(root, "lib", "LossLab.Cli", "bin", Command == "build" ? Path.Combine("Release", "net10.0") : "publish", "losslab");
+        if (!File.Exists(command)) throw new InvalidOperationException($"{command} is missing: build it first (see the class summary).");
+        folder = Directory.CreateTempSubdirectory("losslab-process-bench").FullName;
+        var lib = Path.Combine(root, "lib", "LossLab", "bin", "Release", "net10.0");
+        string Cell(string source) => new System.Text.Json.Nodes.JsonObject
+        {
+            ["cell_type"] = "code", ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["execution_count"] = null,
+            ["outputs"] = new System.Text.Json.Nodes.JsonArray(), ["source"] = source,
+        }.ToJsonString();
+        var cells = new[]
+        {
+            string.Join("\n", new[] { "TorchSharp", "Plotly.NET", "Plotly.NET.CSharp", "LossLab" }.Select(a => $"#r \"{Path.Combine(lib, a + ".dll")}\"")) +
+                "\nusing LossLab.Plots;\nusing LossLab.Training;\nusing TorchSharp;\nusing static TorchSharp.torch;",
+            "Seeds.Fix(1);\nvar model = torch.nn.Linear(8, 2);\nvar optimizer = torch.optim.Adam(model.parameters());\n" +
+                "var losses = new List<double>();\nfor (int i = 0; i < 20; i++) { using var scope = torch.NewDisposeScope(); optimizer.zero_grad(); " +
+                "var loss = model.forward(torch.randn(16, 8)).pow(2).mean(); loss.backward(); optimizer.step(); losses.Add(loss.item<float>()); }",
+            "LineChart.Create(new[] { new ChartSeries(\"loss\", Enumerable.Range(0, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray()) }, title: \"loss\", xTitle: \"step\", yTitle: \"loss\")",
+            "losses.Select((l, i) => new { Step = i, Loss = l }).Take(5)",
+        };
+        File.WriteAllText(Path.Combine(folder, "small.ipynb"),
+            $"{{\"cells\": [{string.Join(", ", cells.Select(Cell))}], \"metadata\": {{\"kernelspec\": {{\"name\": \".net-csharp\", \"language\": \"C#\", \"display_name\": \".NET (C#)\"}}}}, \"nbformat\": 4, \"nbformat_minor\": 5}}");
+    }
+
+    /// <summary>The notebook, end to end, into a fresh output folder (the execution cache would skip it otherwise).</summary>
+    [Benchmark]
+    public void SmallNotebook()
+    {
+        var output = Path.Combine(folder, "out-" + Guid.NewGuid().ToString("N"));
+        var start = new System.Diagnostics.ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        foreach (var a in new[] { "run", "small.ipynb", "-o", output }) start.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"losslab run failed ({process.ExitCode}): {stderr.Result}");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Directory.Delete(folder, recursive: true);
+}
