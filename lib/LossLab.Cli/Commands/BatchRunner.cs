@@ -186,8 +186,10 @@ public static class BatchRunner
         var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, Math.Min(settings.Jobs, count)));
         var results = new ConcurrentDictionary<int, NotebookOutcome>();
         using var gate = new SemaphoreSlim(settings.Jobs);
-        var tasks = settings.Notebooks.Select(async (notebook, i) =>
+        // Started in StartOrder (SemaphoreSlim releases its waiters first come, first served); numbered by path order.
+        var tasks = StartOrder(settings).Select(async i =>
         {
+            var notebook = settings.Notebooks[i];
             try { await gate.WaitAsync(interruption.Token); }
             catch (OperationCanceledException)
             {
@@ -210,6 +212,34 @@ public static class BatchRunner
         }).ToList();
         await Task.WhenAll(tasks);
         return [.. Enumerable.Range(0, count).Select(i => results[i])];
+    }
+
+    /// <summary>The order in which the notebooks of <paramref name="settings"/> start (indexes into its notebooks): longest
+    /// first, by the duration of each one's last run into the same output folder (<c>metadata.papermill.duration</c> of the
+    /// executed copy), so that under <c>--jobs N</c> a batch does not end with one long notebook running alone on one core
+    /// while the others idle. Notebooks with no earlier run there start first, in path order; a fresh output folder keeps
+    /// path order. Only the order changes: each notebook runs in its own process, so its numbers do not depend on it.</summary>
+    public static IReadOnlyList<int> StartOrder(RunSettings settings)
+    {
+        var last = settings.Notebooks.Select(n => LastDuration(settings.OutputFor(n))).ToArray();
+        return [.. Enumerable.Range(0, last.Length).OrderByDescending(i => last[i] ?? double.PositiveInfinity)];   // stable
+    }
+
+    /// <summary>The duration in seconds recorded in an executed notebook, or null (none there, unreadable, or not recorded).</summary>
+    static double? LastDuration(string output)
+    {
+        var path = Path.ChangeExtension(output, ".ipynb");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var document = System.Text.Json.JsonDocument.Parse(stream);
+            return document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == System.Text.Json.JsonValueKind.Object
+                && metadata.TryGetProperty("papermill", out var papermill) && papermill.ValueKind == System.Text.Json.JsonValueKind.Object
+                && papermill.TryGetProperty("duration", out var duration) && duration.ValueKind == System.Text.Json.JsonValueKind.Number
+                && duration.GetDouble() is var seconds && double.IsFinite(seconds) && seconds >= 0 ? seconds : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException) { return null; }
     }
 
     /// <summary>A notebook the run did not start because a signal stopped it first.</summary>

@@ -61,4 +61,30 @@ public class VersionAndJobsTests
         else
             Assert.Equal("1 | keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB), MALLOC_ARENA_MAX=1", seen);
     }
+
+    [Fact]
+    public async Task Notebooks_start_longest_first_by_their_last_run_into_the_same_folder()
+    {
+        var quick = Notebook(Code("1 + 1"));
+        var slow = Notebook(Code("System.Threading.Thread.Sleep(1500); 2"));
+        var root = Project(("a.ipynb", quick), ("b.ipynb", slow), ("c.ipynb", quick));
+        DateTimeOffset Started(string folder, string name) =>
+            DateTimeOffset.Parse(IpynbFormat.Read(Path.Combine(root, folder, name + ".ipynb")).Metadata["papermill"]!["start_time"]!.GetValue<string>(),
+                System.Globalization.CultureInfo.InvariantCulture);
+
+        // A fresh folder: path order.
+        var (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "b.ipynb", "c.ipynb", "-o", "out", "--jobs", "1");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.True(Started("out", "a") < Started("out", "b") && Started("out", "b") < Started("out", "c"));
+
+        // Again into the same folder: b took longest there, so it starts first; the others follow by their durations.
+        var settings = new LossLab.Cli.Commands.RunSettings { Notebooks = [.. new[] { "a", "b", "c" }.Select(n => Path.Combine(root, n + ".ipynb"))], OutDir = Path.Combine(root, "out"), Root = root };
+        Assert.Equal(1, LossLab.Cli.Commands.BatchRunner.StartOrder(settings)[0]);
+        (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "b.ipynb", "c.ipynb", "-o", "out", "--jobs", "1", "--force");
+        Assert.True(exit == 0, stderr + stdout);
+        Assert.True(Started("out", "b") < Started("out", "a") && Started("out", "b") < Started("out", "c"));
+        // Numbered by path order as before ([2/3] is b), and the summary table lists them in path order.
+        Assert.Contains("[2/3] b.ipynb: started", stdout, StringComparison.Ordinal);
+        Assert.True(stdout.IndexOf("│ a.ipynb", StringComparison.Ordinal) < stdout.IndexOf("│ b.ipynb", StringComparison.Ordinal), stdout);
+    }
 }
