@@ -70,17 +70,11 @@ public class NotebookProcessBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Notebooks.sln"))) root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Notebooks.sln not found above the benchmark.");
+        var root = Repository.Root();
         command = Path.Combine(root, "lib", "LossLab.Cli", "bin", Command == "build" ? Path.Combine("Release", "net10.0") : "publish", "losslab");
         if (!File.Exists(command)) throw new InvalidOperationException($"{command} is missing: build it first (see the class summary).");
         folder = Directory.CreateTempSubdirectory("losslab-process-bench").FullName;
         var lib = Path.Combine(root, "lib", "LossLab", "bin", "Release", "net10.0");
-        string Cell(string source) => new System.Text.Json.Nodes.JsonObject
-        {
-            ["cell_type"] = "code", ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["execution_count"] = null,
-            ["outputs"] = new System.Text.Json.Nodes.JsonArray(), ["source"] = source,
-        }.ToJsonString();
         var cells = new[]
         {
             string.Join("\n", new[] { "TorchSharp", "Plotly.NET", "Plotly.NET.CSharp", "LossLab" }.Select(a => $"#r \"{Path.Combine(lib, a + ".dll")}\"")) +
@@ -91,8 +85,10 @@ public class NotebookProcessBenchmarks
             "LineChart.Create(new[] { new ChartSeries(\"loss\", Enumerable.Range(0, losses.Count).Select(i => (double)i).ToArray(), losses.ToArray()) }, title: \"loss\", xTitle: \"step\", yTitle: \"loss\")",
             "losses.Select((l, i) => new { Step = i, Loss = l }).Take(5)",
         };
-        File.WriteAllText(Path.Combine(folder, "small.ipynb"),
-            $"{{\"cells\": [{string.Join(", ", cells.Select(Cell))}], \"metadata\": {{\"kernelspec\": {{\"name\": \".net-csharp\", \"language\": \"C#\", \"display_name\": \".NET (C#)\"}}}}, \"nbformat\": 4, \"nbformat_minor\": 5}}");
+        var notebook = LossLab.Notebooks.Documents.IpynbFormat.Parse(
+            "{\"cells\": [], \"metadata\": {\"kernelspec\": {\"name\": \".net-csharp\", \"language\": \"C#\", \"display_name\": \".NET (C#)\"}}, \"nbformat\": 4, \"nbformat_minor\": 5}");
+        notebook.Cells.AddRange(cells.Select(c => LossLab.Notebooks.Documents.NotebookCell.Create("code", c)));
+        LossLab.Notebooks.Documents.IpynbFormat.Save(notebook, Path.Combine(folder, "small.ipynb"));
     }
 
     /// <summary>The notebook, end to end, into a fresh output folder (the execution cache would skip it otherwise).</summary>

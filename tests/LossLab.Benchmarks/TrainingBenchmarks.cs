@@ -136,7 +136,7 @@ public class TrainingMemoryBenchmark
         foreach (var (step, rss) in samples) Console.WriteLine($"// RSS {Loop} step {step,6}: {rss:F1} MiB");
         Console.WriteLine($"// RSS {Loop} managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, gen0/1/2 collections {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         Console.WriteLine($"// RSS {Loop} from step 1,000 to {Steps:N0}: min {afterWarm.Min():F1} MiB, max {afterWarm.Max():F1} MiB, spread {100 * growth:F1}%; {Steps / seconds:F0} steps/s");
-        string dir = Path.Combine(FindRepoRoot(), "artifacts", "benchmarks");
+        string dir = Path.Combine(Repository.Root(), "artifacts", "benchmarks");
         AtomicFile.WriteAllText(Path.Combine(dir, $"training-memory-{Loop}.json"), JsonSerializer.Serialize(new
         {
             loop = Loop, steps = Steps, batch = Batch, model = "64-256-10", threads = 1, stepsPerSecond = Steps / seconds,
@@ -175,13 +175,6 @@ public class TrainingMemoryBenchmark
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
                 return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
         return Environment.WorkingSet / (1024.0 * 1024);
-    }
-
-    static string FindRepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Notebooks.sln"))) return d.FullName;
-        return Directory.GetCurrentDirectory();
     }
 
     sealed class RssProbe(List<(long, double)> samples, int every) : IProgress<TrainingProgress>
@@ -252,7 +245,7 @@ public class TrainingPairedBenchmark
         string load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
         Console.WriteLine($"// PAIRED {Model} threads={ThreadCount}: library {Median(library):F1} steps/s, bare {Median(bare):F1} steps/s, " +
                           $"median ratio {Median(ratios):F3} over {rounds} rounds; loadavg {load}");
-        string dir = Path.Combine(Root(), "artifacts", "benchmarks");
+        string dir = Path.Combine(Repository.Root(), "artifacts", "benchmarks");
         AtomicFile.WriteAllText(Path.Combine(dir, $"training-paired-{Model}-{ThreadCount}.json"), JsonSerializer.Serialize(new
         {
             model = Model, threads = ThreadCount, rounds, stepsPerRound = TrainingBenchmarks.StepsPerEpoch,
@@ -266,13 +259,6 @@ public class TrainingPairedBenchmark
 
     [Benchmark(OperationsPerInvoke = TrainingBenchmarks.StepsPerEpoch)]
     public long LibraryEpoch() => sides.Library();
-
-    static string Root()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Notebooks.sln"))) return d.FullName;
-        return Directory.GetCurrentDirectory();
-    }
 
     sealed class PairedRun : ManualConfig
     {

@@ -232,14 +232,10 @@ public static class BatchRunner
         if (!File.Exists(path)) return null;
         try
         {
-            using var stream = File.OpenRead(path);
-            using var document = System.Text.Json.JsonDocument.Parse(stream);
-            return document.RootElement.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == System.Text.Json.JsonValueKind.Object
-                && metadata.TryGetProperty("papermill", out var papermill) && papermill.ValueKind == System.Text.Json.JsonValueKind.Object
-                && papermill.TryGetProperty("duration", out var duration) && duration.ValueKind == System.Text.Json.JsonValueKind.Number
-                && duration.GetDouble() is var seconds && double.IsFinite(seconds) && seconds >= 0 ? seconds : null;
+            return IpynbFormat.Read(path).Metadata["papermill"]?["duration"] is JsonValue d && d.TryGetValue<double>(out var seconds)
+                && double.IsFinite(seconds) && seconds >= 0 ? seconds : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException) { return null; }
     }
 
     /// <summary>A notebook the run did not start because a signal stopped it first.</summary>
@@ -274,7 +270,7 @@ public static class BatchRunner
         // so the cell thread's training steps faulted their tensors' pages in again (the main arena keeps its memory under
         // LossLab's trim threshold, TorchRuntime). glibc reads this once, at the process's first thread, hence here.
         if (OperatingSystem.IsLinux() && LossLab.Training.TorchRuntime.ArenaVariables.All(v => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
-            start.Environment["MALLOC_ARENA_MAX"] = "1";
+            start.Environment[LossLab.Training.TorchRuntime.ArenaVariable] = "1";
         // The split under --jobs: each notebook process's torch uses its share of the cores (LOSSLAB_THREADS, which the
         // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
         start.Environment[Interruption.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -63,7 +63,10 @@ public static class TorchRuntime
     /// starts, long before LossLab is loaded, so <c>losslab run</c> sets <c>MALLOC_ARENA_MAX=1</c> for each notebook's
     /// process unless one of these is set: with one arena the cell thread allocates from the main heap, which keeps what
     /// it frees, instead of from 64 MB thread heaps that glibc unmaps as soon as they are empty.</summary>
-    public static IReadOnlyList<string> ArenaVariables { get; } = ["MALLOC_ARENA_MAX", "GLIBC_TUNABLES"];
+    public static IReadOnlyList<string> ArenaVariables { get; } = [ArenaVariable, "GLIBC_TUNABLES"];
+
+    /// <summary>glibc's variable for the number of malloc arenas.</summary>
+    public const string ArenaVariable = "MALLOC_ARENA_MAX";
 
     /// <summary>How the native heap was set: "keeps freed blocks (…)", or why it was left as it was.</summary>
     public static string NativeHeap { get; private set; } = "not configured yet";
@@ -101,8 +104,8 @@ public static class TorchRuntime
         const int mmapAbove = 32 << 20, trimAbove = 1 << 30;
         if (!NativeContext.SetMallocOption(MallocMmapThreshold, mmapAbove) || !NativeContext.SetMallocOption(MallocTrimThreshold, trimAbove))
             return "glibc's defaults (mallopt is missing or refused the values)";
-        var arenas = Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX");
-        return "keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB)" + (string.IsNullOrEmpty(arenas) ? "" : $", MALLOC_ARENA_MAX={arenas}");
+        var arenas = Environment.GetEnvironmentVariable(ArenaVariable);
+        return "keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB)" + (string.IsNullOrEmpty(arenas) ? "" : $", {ArenaVariable}={arenas}");
     }
 
     /// <summary>Parses a CPU mode name (case-insensitive; null or empty is the default, portable).</summary>
