@@ -186,6 +186,7 @@ public static class BatchRunner
         var threads = Math.Max(1, Environment.ProcessorCount / Math.Max(1, Math.Min(settings.Jobs, count)));
         var results = new ConcurrentDictionary<int, NotebookOutcome>();
         using var gate = new SemaphoreSlim(settings.Jobs);
+        using var shares = settings.Jobs > 1 && threads < Environment.ProcessorCount ? new WorkerShares(threads, count) : null;
         // Started in StartOrder (SemaphoreSlim releases its waiters first come, first served); numbered by path order.
         var tasks = StartOrder(settings).Select(async i =>
         {
@@ -204,7 +205,10 @@ public static class BatchRunner
                     return;
                 }
                 reporter.NotebookStarted(i + 1, count, notebook);
-                var outcome = await RunChildAsync(settings, notebook, threads, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), interruption, sink, cancellationToken);
+                string? share = shares?.Started(i);
+                NotebookOutcome outcome;
+                try { outcome = await RunChildAsync(settings, notebook, threads, share, (cell, cells, elapsed) => reporter.CellStarted(i + 1, count, notebook, cell, cells, elapsed), interruption, sink, cancellationToken); }
+                finally { shares?.Finished(i); }
                 reporter.NotebookFinished(i + 1, count, outcome);
                 results[i] = outcome;
             }
@@ -250,7 +254,62 @@ public static class BatchRunner
         return (stream, text) => stdout.WriteLine($"@@log {stream} {System.Text.Json.JsonSerializer.Serialize(text)}");
     }
 
-    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, Action<int, int, TimeSpan> onCell, Interruption interruption,
+    /// <summary>
+    /// The seed-worker share of each notebook process under <c>--jobs</c>: a file per running notebook
+    /// (<c>LOSSLAB_SEED_WORKERS_FILE</c>) holding how many seeds it may train at once, cores ÷ (notebooks running × torch
+    /// threads each), at least 1. While notebooks wait to start every share is 1; once none waits, a notebook that ends
+    /// hands its cores to those still running, whose comparisons take on workers (<see cref="LossLab.Training.Threads.Workers"/>).
+    /// Seeds give the same numbers whatever the number of workers, so only the time changes.
+    /// </summary>
+    sealed class WorkerShares(int threads, int notebooks) : IDisposable
+    {
+        readonly DirectoryInfo folder = Directory.CreateTempSubdirectory("losslab-shares-");
+        readonly HashSet<int> running = [];
+        int waiting = notebooks;
+
+        /// <summary>Notebook <paramref name="index"/> starts: its share file, written before its process starts.</summary>
+        public string Started(int index)
+        {
+            lock (running)
+            {
+                running.Add(index);
+                waiting--;
+                Write();
+                return PathOf(index);
+            }
+        }
+
+        /// <summary>Notebook <paramref name="index"/> ended: the others' shares are rewritten.</summary>
+        public void Finished(int index)
+        {
+            lock (running)
+            {
+                running.Remove(index);
+                try { File.Delete(PathOf(index)); }
+                catch (IOException) { }
+                // A waiting notebook takes the freed slot at once: no share grows (a worker, once added, stays).
+                if (waiting == 0) Write();
+            }
+        }
+
+        string PathOf(int index) => Path.Combine(folder.FullName, $"{index}.workers");
+
+        void Write()
+        {
+            int share = Math.Max(1, Environment.ProcessorCount / (Math.Max(1, running.Count) * threads));
+            foreach (int i in running)
+                try { LossLab.Training.Threads.WriteShare(PathOf(i), share); }
+                catch (IOException) { }   // the notebook keeps its last share
+        }
+
+        public void Dispose()
+        {
+            try { folder.Delete(recursive: true); }
+            catch (IOException) { }
+        }
+    }
+
+    static async Task<NotebookOutcome> RunChildAsync(RunSettings settings, string notebook, int threads, string? shareFile, Action<int, int, TimeSpan> onCell, Interruption interruption,
         OutputSink? sink, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
@@ -275,6 +334,7 @@ public static class BatchRunner
         // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
         start.Environment[Interruption.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (settings.Jobs > 1 && threads < Environment.ProcessorCount) start.Environment[CSharpKernel.TorchThreadsVariable] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (shareFile is not null) start.Environment[LossLab.Training.Threads.WorkersFileVariable] = shareFile;
         // --memory-limit: the managed heap is bounded by the runtime (an allocation past it throws OutOfMemoryException in
         // the cell, which the notebook records), and the process's resident memory, native included, by a watchdog here.
         if (settings.MemoryLimit is { } limit) start.Environment["DOTNET_GCHeapHardLimit"] = "0x" + limit.ToString("X", System.Globalization.CultureInfo.InvariantCulture);

@@ -11,7 +11,8 @@ namespace LossLab.Experiments;
 /// </summary>
 sealed class GlobalGeneratorGuard
 {
-    readonly object gate = new();
+    // Shared with Seeds.Isolated, so that a run building a model in its finish never lands between a start's seed and its draws.
+    readonly object gate = Seeds.GlobalGate;
     byte[]? left;
     string leftBy = "";
 

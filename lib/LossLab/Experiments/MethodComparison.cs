@@ -144,28 +144,49 @@ public sealed class MethodComparison<TRun>
         }
 
         // Several threads running torch need the finalizer thread held (FinalizerPause: TorchSharp's scalar race); when it
-        // cannot be held, the seeds run one after another, with the same numbers.
-        using var pause = threads > 1 ? FinalizerPause.Start(TimeSpan.FromSeconds(10)) : null;
+        // cannot be held, the seeds run one after another, with the same numbers. Under losslab run --jobs the share of
+        // workers may grow while the comparison runs (another notebook ended): then the pool starts with the current share
+        // and takes on a worker whenever the share allows one more.
+        bool grows = workers is null && Threads.WorkersMayGrow && Seeds.Count > 1;
+        using var pause = threads > 1 || grows ? FinalizerPause.Start(TimeSpan.FromSeconds(10)) : null;
         if (pause is null) Work(Report);
         else
         {
-            var pool = Enumerable.Range(0, threads).Select(i => new Thread(() =>
+            var gate = new object();
+            int live = 0, made = 0;
+            void Add()   // under gate
             {
-                try
+                int number = ++made;
+                live++;
+                new Thread(() =>
                 {
-                    Threads.Apply();
-                    Work(finished.Add);
-                }
-                catch (Exception e) { failures[int.MinValue] = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
-            }) { IsBackground = true, Name = $"LossLab seeds {i + 1}/{threads}" }).ToArray();
-            foreach (var t in pool) t.Start();
-            var closer = new Thread(() =>
+                    try
+                    {
+                        Threads.Apply();
+                        Work(finished.Add);
+                    }
+                    catch (Exception e) { failures[int.MinValue] = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+                    finally
+                    {
+                        lock (gate)
+                            if (--live == 0) finished.CompleteAdding();
+                    }
+                }) { IsBackground = true, Name = $"LossLab seeds {number}" }.Start();
+            }
+            void Grow()
             {
-                foreach (var t in pool) t.Join();
-                finished.CompleteAdding();
-            }) { IsBackground = true };
-            closer.Start();
-            foreach (var r in finished.GetConsumingEnumerable()) Report(r);
+                int share;
+                try { share = Math.Min(Threads.Workers, Seeds.Count); }
+                catch (InvalidOperationException) { return; }   // a malformed share file: keep the workers there are
+                lock (gate)
+                    while (live > 0 && live < share && made < Seeds.Count && !pending.IsEmpty && failures.IsEmpty) Add();
+            }
+            lock (gate) for (int i = 0; i < threads; i++) Add();
+            while (!finished.IsCompleted)
+            {
+                if (finished.TryTake(out var r, grows ? 250 : Timeout.Infinite)) Report(r);
+                if (grows) Grow();
+            }
         }
         // The earliest seed's failure, else a worker's own (keyed int.MinValue).
         foreach (var seed in Seeds)

@@ -19,6 +19,33 @@ public static class Seeds
         if (torch.cuda.is_available()) torch.cuda.manual_seed_all(seed);
     }
 
+    /// <summary>Serialises every use of torch's global generator that must not interleave with another thread's:
+    /// <see cref="Isolated{T}"/> and the starts of a comparison whose seeds train at once.</summary>
+    internal static readonly object GlobalGate = new();
+
+    /// <summary>
+    /// Runs <paramref name="draw"/> with torch's global CPU generator seeded with <paramref name="seed"/>, then puts the
+    /// generator back as it was: the draws are those that follow <see cref="Fix"/>(<paramref name="seed"/>), and code
+    /// around the call sees no draw. One such call runs at a time in the process, so a run that trains beside others
+    /// (<c>MethodComparison.Run</c> with a start and a finish) can build a model the same way at any point and get
+    /// the same numbers whatever the other threads do. Build models on the CPU inside it; CUDA generators are not touched.
+    /// </summary>
+    public static T Isolated<T>(long seed, Func<T> draw)
+    {
+        ArgumentNullException.ThrowIfNull(draw);
+        TorchRuntime.EnsureConfigured();
+        lock (GlobalGate)
+        {
+            using var saved = torch.random.get_rng_state();
+            try
+            {
+                torch.random.manual_seed(seed);
+                return draw();
+            }
+            finally { torch.random.set_rng_state(saved); }
+        }
+    }
+
     /// <summary>A new <see cref="System.Random"/> for stream <paramref name="stream"/> of <paramref name="seed"/>. Different
     /// streams of one seed are independent; the generator uses .NET's seeded algorithm, which is fixed across versions.</summary>
     public static Random Random(long seed, long stream = 0) => new(unchecked((int)(Derive(seed, stream) >> 33)));

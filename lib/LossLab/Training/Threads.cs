@@ -56,7 +56,45 @@ public static class Threads
     /// depend on it.</summary>
     /// <exception cref="InvalidOperationException"><c>LOSSLAB_SEED_WORKERS</c> or <c>LOSSLAB_THREADS</c> is set but is not a
     /// positive integer.</exception>
-    public static int Workers => PositiveFromEnvironment(WorkersVariable) ?? (FromEnvironment() is null ? Environment.ProcessorCount : 1);
+    /// <remarks>Under <c>losslab run --jobs</c> the engine also names a share file (<c>LOSSLAB_SEED_WORKERS_FILE</c>) that
+    /// holds this process's current share of seed workers; it rewrites the file when a notebook ends and no other is left
+    /// to start, so that the notebooks still running take over the freed cores. <see cref="Workers"/> then reads the file
+    /// each time (1 while it cannot be read), and a comparison adds workers as the share grows
+    /// (<see cref="WorkersMayGrow"/>).</remarks>
+    public static int Workers => PositiveFromEnvironment(WorkersVariable) ?? FromShareFile() ?? (FromEnvironment() is null ? Environment.ProcessorCount : 1);
+
+    /// <summary>The environment variable that names the share file (see <see cref="Workers"/>); set by the engine.</summary>
+    public const string WorkersFileVariable = "LOSSLAB_SEED_WORKERS_FILE";
+
+    /// <summary>True when <see cref="Workers"/> may grow while the process runs: the engine named a share file and
+    /// <c>LOSSLAB_SEED_WORKERS</c> does not fix the count.</summary>
+    public static bool WorkersMayGrow => !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(WorkersFileVariable))
+        && PositiveFromEnvironment(WorkersVariable) is null;
+
+    // The share file's count: null without the variable, 1 while the file is missing or being replaced.
+    static int? FromShareFile()
+    {
+        string? path = Environment.GetEnvironmentVariable(WorkersFileVariable);
+        if (string.IsNullOrWhiteSpace(path)) return null;
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 1; }
+        if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
+            throw new InvalidOperationException($"{WorkersFileVariable} names {path}, which must hold a positive integer; it holds '{text.Trim()}'.");
+        return n;
+    }
+
+    /// <summary>Writes <paramref name="workers"/> to the share file at <paramref name="path"/> atomically (a temporary file
+    /// renamed over it), as the engine does for each notebook process it runs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is below 1.</exception>
+    public static void WriteShare(string path, int workers)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "workers must be at least 1.");
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(temporary, path, overwrite: true);
+    }
 
     /// <summary>The count LossLab applies: <c>LOSSLAB_THREADS</c> when set, else <see cref="Default"/> (1).</summary>
     public static int Configured => FromEnvironment() ?? Default;

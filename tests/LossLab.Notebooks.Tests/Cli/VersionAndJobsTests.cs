@@ -63,6 +63,35 @@ public class VersionAndJobsTests
     }
 
     [Fact]
+    public async Task A_notebook_left_running_takes_on_the_cores_of_one_that_ended_as_seed_workers()
+    {
+        if (Environment.ProcessorCount < 2) return;   // one core: nothing to share
+        var root = Project();
+        string marker = Path.Combine(root, "b-read-its-share");
+        // a ends only after b has read its first share; b then waits (at most a minute) for its share to grow.
+        var a = Notebook(Code($"var clock = System.Diagnostics.Stopwatch.StartNew(); while (!System.IO.File.Exists(@\"{marker}\") && clock.Elapsed.TotalSeconds < 60) System.Threading.Thread.Sleep(20); 1"));
+        var b = Notebook(Code($$"""
+            int first = LossLab.Training.Threads.Workers;
+            System.IO.File.WriteAllText(@"{{marker}}", "");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (LossLab.Training.Threads.Workers == first && clock.Elapsed.TotalSeconds < 60) System.Threading.Thread.Sleep(20);
+            Console.Write($"{first} -> {LossLab.Training.Threads.Workers} | {LossLab.Training.Threads.WorkersMayGrow} | {Environment.GetEnvironmentVariable("LOSSLAB_SEED_WORKERS_FILE")}");
+            """));
+        File.WriteAllText(Path.Combine(root, "a.ipynb"), a);
+        File.WriteAllText(Path.Combine(root, "b.ipynb"), b);
+
+        var (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "b.ipynb", "-o", "out", "--jobs", "2");
+
+        Assert.True(exit == 0, stderr + stdout);
+        var seen = Text(IpynbFormat.Read(Path.Combine(root, "out", "b.ipynb")).Cells[^1].Outputs[0]).Split(" | ");
+        int threads = Environment.ProcessorCount / 2;
+        Assert.Equal($"{Math.Max(1, Environment.ProcessorCount / (2 * threads))} -> {Environment.ProcessorCount / threads}", seen[0]);
+        Assert.Equal("True", seen[1]);
+        Assert.False(File.Exists(seen[2]));   // the shares' folder is removed with the run
+        Assert.False(Directory.Exists(Path.GetDirectoryName(seen[2])));
+    }
+
+    [Fact]
     public async Task Notebooks_start_longest_first_by_their_last_run_into_the_same_folder()
     {
         var quick = Notebook(Code("1 + 1"));

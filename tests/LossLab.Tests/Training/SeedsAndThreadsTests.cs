@@ -145,6 +145,95 @@ public class SeedsAndThreadsTests
         }
     }
 
+    [Fact]
+    public void Isolated_draws_what_follows_Fix_and_leaves_the_global_generator_as_it_was()
+    {
+        Seeds.Fix(5);
+        var expected = randn(6).data<float>().ToArray();
+        Seeds.Fix(77);
+        var next = randn(3).data<float>().ToArray();
+        Seeds.Fix(77);
+        Assert.Equal(expected, Seeds.Isolated(5, () => randn(6).data<float>().ToArray()));
+        Assert.Equal(next, randn(3).data<float>().ToArray());
+
+        // two threads at once, each drawing through Isolated again and again: every draw is seed 5's
+        var results = new System.Collections.Concurrent.ConcurrentBag<float[]>();
+        var threads = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+        {
+            for (int i = 0; i < 200; i++) results.Add(Seeds.Isolated(5, () => { using var d = randn(6); return d.data<float>().ToArray(); }));
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        Assert.Equal(400, results.Count);
+        Assert.All(results, r => Assert.Equal(expected, r));
+        Assert.Throws<ArgumentNullException>(() => Seeds.Isolated<int>(1, null!));
+    }
+
+    [Fact]
+    public void The_engines_share_file_sets_the_seed_workers_and_a_comparison_takes_on_workers_as_it_grows()
+    {
+        string[] variables = [Threads.WorkersVariable, Threads.WorkersFileVariable, Threads.EnvironmentVariable];
+        var saved = variables.Select(Environment.GetEnvironmentVariable).ToArray();
+        string path = Path.Combine(Path.GetTempPath(), $"losslab-share-{Guid.NewGuid():N}");
+        try
+        {
+            Environment.SetEnvironmentVariable(Threads.WorkersVariable, null);
+            Environment.SetEnvironmentVariable(Threads.EnvironmentVariable, "1");
+            Environment.SetEnvironmentVariable(Threads.WorkersFileVariable, path);
+            Assert.True(Threads.WorkersMayGrow);
+            Assert.Equal(1, Threads.Workers);   // no file yet: the share the process started with
+            Threads.WriteShare(path, 3);
+            Assert.Equal(3, Threads.Workers);
+            Assert.Equal("3", File.ReadAllText(path));
+            Assert.False(File.Exists(path + ".tmp"));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Threads.WriteShare(path, 0));
+            File.WriteAllText(path, "many");
+            var bad = Assert.Throws<InvalidOperationException>(() => Threads.Workers);
+            Assert.Contains(Threads.WorkersFileVariable, bad.Message);
+            Assert.Contains("'many'", bad.Message);
+
+            // share 1: every seed on one thread
+            Threads.WriteShare(path, 1);
+            var on = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+            var runs = new LossLab.Experiments.MethodComparison<int>(["a", "b"], [1, 2, 3]).Run((m, s) => s, (m, s, v) =>
+            {
+                on[s] = Environment.CurrentManagedThreadId;
+                return v * 10;
+            });
+            Assert.Single(on.Values.Distinct());
+            Assert.Equal([10, 20, 30], runs.RunsOf("b"));
+
+            // seed 1 raises the share to 2 and waits until another worker has taken seed 2
+            Threads.WriteShare(path, 1);
+            on.Clear();
+            using var second = new ManualResetEventSlim();
+            runs = new LossLab.Experiments.MethodComparison<int>(["a"], [1, 2, 3]).Run((m, s) => s, (m, s, v) =>
+            {
+                on[s] = Environment.CurrentManagedThreadId;
+                if (s == 1)
+                {
+                    Threads.WriteShare(path, 2);
+                    Assert.True(second.Wait(TimeSpan.FromSeconds(30)), "no second worker took seed 2 while seed 1 ran");
+                }
+                else second.Set();
+                return v * 10;
+            });
+            Assert.NotEqual(on[1], on[2]);
+            Assert.Equal([10, 20, 30], runs.RunsOf("a"));
+
+            // LOSSLAB_SEED_WORKERS fixes the count: the file is not read
+            Environment.SetEnvironmentVariable(Threads.WorkersVariable, "1");
+            Threads.WriteShare(path, 2);
+            Assert.False(Threads.WorkersMayGrow);
+            Assert.Equal(1, Threads.Workers);
+        }
+        finally
+        {
+            for (int i = 0; i < variables.Length; i++) Environment.SetEnvironmentVariable(variables[i], saved[i]);
+            File.Delete(path);
+        }
+    }
+
     sealed class Flagged(ManualResetEventSlim finalized)
     {
         ~Flagged() => finalized.Set();

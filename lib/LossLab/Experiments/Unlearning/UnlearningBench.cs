@@ -39,7 +39,10 @@ public sealed class UnlearningBench : IDisposable
     readonly LabeledTensors data;
     readonly int[] widths;
     readonly Dictionary<int, (Dictionary<string, Tensor> State, double Seconds)> originals = [];
-    readonly List<ReferenceTraining> trainings = [];
+    // Reference trainings with their place in a sequential run (Run call, seed, original before Retrain), as seeds finish
+    // in any order when they train at once.
+    readonly List<(int Call, int Seed, int Kind, ReferenceTraining Training)> trainings = [];
+    int runs;
 
     /// <summary>A bench on <paramref name="data"/> (features, int64 labels; not owned) with MLPs of <paramref name="widths"/>,
     /// over <paramref name="seeds"/>, on <paramref name="device"/> (null: <see cref="Devices.Choose"/>).</summary>
@@ -100,7 +103,20 @@ public sealed class UnlearningBench : IDisposable
     public bool KeepStates { get; init; }
 
     /// <summary>Every training of a reference model so far, in order.</summary>
-    public IReadOnlyList<ReferenceTraining> Trainings => trainings;
+    public IReadOnlyList<ReferenceTraining> Trainings
+    {
+        get
+        {
+            lock (trainings)
+                return [.. trainings.OrderBy(t => t.Call).ThenBy(t => ((IList<int>)Seeds).IndexOf(t.Seed)).ThenBy(t => t.Kind).Select(t => t.Training)];
+        }
+    }
+
+    /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>: the cores when a notebook runs alone, its
+    /// share under <c>losslab run --jobs</c>). The numbers do not depend on it: models are initialised through
+    /// <see cref="Training.Seeds.Isolated{T}"/>, and training, forgetting and scoring take their randomness from generators
+    /// of their own seed.</summary>
+    public int? Workers { get; init; }
 
     /// <summary>Runs <paramref name="arms"/> in <paramref name="scenario"/> over the seeds (seeds outer); see the class
     /// summary. <paramref name="onRun"/> hears of each finished run (<see cref="MethodComparison{TRun}.Run"/>).</summary>
@@ -131,26 +147,31 @@ public sealed class UnlearningBench : IDisposable
         var names = arms.Select(a => a.Name).ToArray();
         var comparison = new MethodComparison<UnlearningRecord>([Original, Retrain, .. names], Seeds);
         var byName = arms.ToDictionary(a => a.Name);
-        SeedRun? current = null;
+        int call = Interlocked.Increment(ref runs);
+        // What each seed holds while its methods run; a seed's methods run in order on one thread (MethodComparison.Run).
+        var current = new System.Collections.Concurrent.ConcurrentDictionary<int, SeedRun>();
+        string last = names.Length > 0 ? names[^1] : Retrain;
         try
         {
-            comparison.Run((method, seed) =>
+            // Every draw from torch's global generator (the models' initialisation) goes through Seeds.Isolated, so the
+            // start has nothing to draw and seeds can train at once with the numbers of a sequential run.
+            comparison.Run((method, seed) => 0, (method, seed, _) =>
             {
-                if (current?.Split.Seed != seed)
+                var run = method == Original ? current[seed] = Prepare(scenario, seed, call) : current[seed];
+                var record = method switch
                 {
-                    current?.Dispose();
-                    current = null;
-                    current = Prepare(scenario, seed);
-                }
-                return method switch
-                {
-                    Original => current.OriginalRecord!,
-                    Retrain => current.RetrainRecord!,
-                    _ => RunArm(current, byName[method], names),
+                    Original => run.OriginalRecord!,
+                    Retrain => run.RetrainRecord!,
+                    _ => RunArm(run, byName[method], names),
                 };
-            }, onRun);
+                if (method == last && current.TryRemove(seed, out var done)) done.Dispose();
+                return record;
+            }, onRun, Workers);
         }
-        finally { current?.Dispose(); }
+        finally
+        {
+            foreach (var run in current.Values) run.Dispose();
+        }
         return comparison;
     }
 
@@ -195,10 +216,10 @@ public sealed class UnlearningBench : IDisposable
     }
 
 
+    // The initialisation that follows Seeds.Fix(seed), drawn without touching the generator other runs see.
     Mlp NewModel(int seed)
     {
-        Training.Seeds.Fix(seed);
-        var model = new Mlp(widths);
+        var model = Training.Seeds.Isolated(seed, () => new Mlp(widths));
         model.to(Device);
         return model;
     }
@@ -220,19 +241,22 @@ public sealed class UnlearningBench : IDisposable
         return clock.Elapsed.TotalSeconds;
     }
 
-    SeedRun Prepare(ForgetScenario scenario, int seed)
+    SeedRun Prepare(ForgetScenario scenario, int seed, int call)
     {
         var split = Split(scenario, seed);
         var run = new SeedRun(split);
         try
         {
-            if (!originals.TryGetValue(seed, out var original))
+            (Dictionary<string, Tensor> State, double Seconds) original;
+            bool trained;
+            lock (originals) trained = originals.TryGetValue(seed, out original);
+            if (!trained)
             {
                 var model = NewModel(seed);
                 double seconds = Train(model, split.Train, seed);
                 original = (ModelState.Snapshot(model), seconds);
-                originals[seed] = original;
-                trainings.Add(new ReferenceTraining(Original, seed, null, split.Train.Count, seconds));
+                lock (originals) originals[seed] = original;
+                lock (trainings) trainings.Add((call, seed, 0, new ReferenceTraining(Original, seed, null, split.Train.Count, seconds)));
                 model.Dispose();
             }
             run.OriginalState = original.State;
@@ -246,7 +270,7 @@ public sealed class UnlearningBench : IDisposable
 
             var retrain = NewModel(seed);
             double retrainSeconds = Train(retrain, split.Retain, seed);
-            trainings.Add(new ReferenceTraining(Retrain, seed, scenario.Name, split.Retain.Count, retrainSeconds));
+            lock (trainings) trainings.Add((call, seed, 1, new ReferenceTraining(Retrain, seed, scenario.Name, split.Retain.Count, retrainSeconds)));
             run.RetrainSeconds = retrainSeconds;
             var retrainMetrics = Metrics(retrain, split);
             run.RetrainMetrics = retrainMetrics;
@@ -332,8 +356,11 @@ public sealed class UnlearningBench : IDisposable
     /// <summary>Frees the original models' states kept for later scenarios.</summary>
     public void Dispose()
     {
-        foreach (var (state, _) in originals.Values) ModelState.Dispose(state);
-        originals.Clear();
+        lock (originals)
+        {
+            foreach (var (state, _) in originals.Values) ModelState.Dispose(state);
+            originals.Clear();
+        }
     }
 
     /// <summary>What one seed of one scenario holds while its arms run.</summary>

@@ -55,7 +55,8 @@ public class UnlearningBenchTests
         var starts = new List<(string Arm, int Seed, double[] State)>();
         UnlearningArm Recorded(string name, Func<UnlearningContext, IUnlearningObjective> objective) => UnlearningArm.Custom(name, c =>
         {
-            starts.Add((name, c.Seed, Flat(ModelState.Snapshot(c.Model))));
+            var state = Flat(ModelState.Snapshot(c.Model));
+            lock (starts) starts.Add((name, c.Seed, state));   // seeds train at once
             return Unlearner.Run(c.Model, objective(c), c.Forget, c.Retain, c.Options);
         });
         UnlearningArm[] arms = [Recorded("FT", _ => UnlearningObjectives.FineTune()), Recorded("GA", _ => UnlearningObjectives.GradientAscent()),
@@ -85,6 +86,42 @@ public class UnlearningBenchTests
             foreach (var arm in arms) Assert.NotEqual(original, Flat(random[arm.Name, seed].State!));
         }
         Assert.NotEqual(Flat(random[UnlearningBench.Original, 1].State!), Flat(random[UnlearningBench.Original, 2].State!));
+    }
+
+    [Fact]
+    public void Seeds_trained_at_once_give_the_records_of_one_after_another()
+    {
+        using var data = Blobs();
+        UnlearningArm[] arms = [UnlearningArm.Method("GA", _ => UnlearningObjectives.GradientAscent()),
+            UnlearningArm.Method("RL", c => UnlearningObjectives.RandomLabels(c.NumClasses, c.Seed)),
+            UnlearningArm.Edit("halfway", c => { var s = TaskVectors.Interpolate(c.OriginalState, c.StateOf("GA"), 0.5); c.Load(s); ModelState.Dispose(s); })];
+        int[] seeds = [3, 1, 2, 5];
+        (UnlearningBench Bench, MethodComparison<UnlearningRecord> Random, MethodComparison<UnlearningRecord> Class) Made(int workers)
+        {
+            var bench = new UnlearningBench(data, Widths, seeds, CPU)
+            {
+                Epochs = 2, BatchSize = 8, Options = new UnlearningOptions { Steps = 4, ForgetBatchSize = 4, RetainBatchSize = 8 },
+                Audit = UnlearningAudit.SalUn, KeepStates = true, CheckpointEvery = 2, Workers = workers,
+            };
+            return (bench, bench.Run(ForgetScenario.Random(0.25), arms), bench.Run(ForgetScenario.Class(2), arms));
+        }
+        var one = Made(1);
+        var three = Made(3);
+        foreach (var (a, b) in new[] { (one.Random, three.Random), (one.Class, three.Class) })
+            foreach (var m in a.Methods)
+                foreach (int s in seeds)
+                {
+                    Assert.Equal(Flat(a[m, s].State!), Flat(b[m, s].State!));
+                    Assert.Equal(a[m, s].Metrics, b[m, s].Metrics);
+                    Assert.Equal(a[m, s].Gap, b[m, s].Gap);
+                    Assert.Equal(a[m, s].Losses, b[m, s].Losses);
+                }
+        Assert.NotEqual(Flat(one.Random["GA", 1].State!), Flat(one.Random["GA", 2].State!));
+        // the reference trainings are listed in the order of a sequential run
+        var expected = seeds.SelectMany(s => new[] { (UnlearningBench.Original, s), (UnlearningBench.Retrain, s) })
+            .Concat(seeds.Select(s => (UnlearningBench.Retrain, s))).ToArray();
+        foreach (var bench in new[] { one.Bench, three.Bench })
+            Assert.Equal(expected, bench.Trainings.Select(t => (t.Model, t.Seed)));
     }
 
     [Fact]
