@@ -94,7 +94,8 @@ public sealed class MethodComparison<TRun>
     /// sequential run. <paramref name="finish"/> (training and scoring) gets what the start returned and must take its
     /// randomness from its own generators (<see cref="Training.Seeds.Generator"/>, e.g. <c>Trainer.Seed</c>). The seeds
     /// are shared among <paramref name="workers"/> threads (default <see cref="Threads.Workers"/>: <c>LOSSLAB_SEED_WORKERS</c>,
-    /// else the cores when <c>LOSSLAB_THREADS</c> is unset, else 1); each seed's methods run in order on one thread, so a method may read an
+    /// else the cores when <c>LOSSLAB_THREADS</c> is unset, else 1; under <c>losslab run --jobs</c> the share can grow while the
+    /// comparison runs, and another worker then takes the next seed); each seed's methods run in order on one thread, so a method may read an
     /// earlier method's run of the same seed. <paramref name="onRun"/> is called on the calling thread, in the order runs
     /// finish.
     /// </summary>
@@ -102,7 +103,8 @@ public sealed class MethodComparison<TRun>
     /// native calls they are passed to; environment.md, "Same seed, same numbers"), and finalizers run when the comparison
     /// ends. Every start first checks that the global generator is where the previous start left it, and so does the
     /// end of the comparison: a finish that drew from it would make the numbers depend on the interleaving of the threads,
-    /// and the comparison refuses with an <see cref="InvalidOperationException"/> instead. After a failure no new seed
+    /// and the comparison refuses with an <see cref="InvalidOperationException"/> instead; a finish may build a model through
+    /// <see cref="Training.Seeds.Isolated{T}"/>, which leaves the generator as it was. After a failure no new seed
     /// starts; the failure of the earliest seed is thrown once the running seeds end.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is below 1.</exception>
     /// <exception cref="InvalidOperationException">A run drew from torch's global generator outside its start.</exception>
