@@ -128,7 +128,7 @@ public sealed record EmbeddingBench
     }
 
     /// <summary>The untrained encoder of each seed, scored like a trained one: the reference point "same architecture,
-    /// no training".</summary>
+    /// no training" (<see cref="Workers"/> seeds at once).</summary>
     public MethodComparison<EmbeddingRun> Untrained(IReadOnlyList<int> seeds, string name = "untrained encoder")
     {
         ValidateData();
@@ -138,7 +138,7 @@ public sealed record EmbeddingBench
         {
             using var encoder = built;
             return Score(n, seed, double.NaN, encoder, null, device, data.Train, data, TrainingStatus.Completed, []);
-        }, OnRun, Workers);
+        }, workers: Workers);
     }
 
     /// <summary>The inputs themselves as the embedding (after <paramref name="transform"/>, e.g. centring), scored like a
