@@ -1,5 +1,6 @@
 using LossLab.Evaluation;
 using LossLab.Losses.Pairs;
+using LossLab.Miners;
 using LossLab.Optim;
 using LossLab.Training;
 using TorchSharp;
@@ -20,6 +21,7 @@ namespace LossLab.Experiments.MetricLearning;
 /// through <see cref="Trainer"/> on a <see cref="MethodComparison{TRun}"/>: each run starts from <c>Seeds.Fix(seed)</c>
 /// (the encoder is built first, so every arm of a seed has the same initial weights) and draws its batches from the
 /// seed alone (the P×K sampler's seed, or the trainer's shuffling seed), so every arm of a seed sees the same batches.
+/// <see cref="Workers"/> seeds train at once, with the numbers of a run of one seed after another.
 /// After training it embeds the test set and scores it with <c>LossLab.Evaluation</c>: Recall@K and MAP@R (test against
 /// itself, each query's own image left out), k-NN accuracy against the reference set, L_unif, L_align, tolerance and
 /// spread, TAR@FAR and ROC AUC over all test pairs, plus what <see cref="Measure"/> adds. The model, the loss and every
@@ -39,7 +41,9 @@ public sealed record EmbeddingBench
     /// <summary>The reference set of k-NN scoring (null: <see cref="Train"/>).</summary>
     public LabeledTensors? Reference { get; init; }
 
-    /// <summary>Builds the encoder for a method (given its name) after the comparison has fixed the seed.</summary>
+    /// <summary>Builds the encoder for a method (given its name) after the comparison has fixed the seed (one build at a
+    /// time, in the run's start; see <see cref="Workers"/>). Its forward pass in training must not draw from torch's global
+    /// generator (no dropout layer).</summary>
     public required Func<string, nn.Module<Tensor, Tensor>> Encoder { get; init; }
 
     /// <summary>P×K mode: optimizer steps, each on one P×K batch (≥ 1 when <see cref="ClassesPerBatch"/> is set).</summary>
@@ -63,7 +67,9 @@ public sealed record EmbeddingBench
     /// <summary>The optimizer from the trained parameters and the method's learning rate (null: Adam).</summary>
     public Func<IEnumerable<Parameter>, double, optim.Optimizer>? Optimizer { get; init; }
 
-    /// <summary>Draws one random view of a batch of inputs, for two-view methods and for L_align.</summary>
+    /// <summary>Draws one random view of a batch of inputs, for two-view methods and for L_align. It may draw from torch's
+    /// global generator: in training each run draws from its own continuation of the generator it left after building the
+    /// encoder and the loss, as when it runs alone.</summary>
     public Func<Tensor, Tensor>? Augment { get; init; }
 
     /// <summary>The K of Recall@K on the test set (null: no retrieval scores).</summary>
@@ -78,18 +84,31 @@ public sealed record EmbeddingBench
     /// <summary>The false-accept rate of TAR@FAR over all test pairs (NaN: no verification scores).</summary>
     public double Far { get; init; } = double.NaN;
 
-    /// <summary>The two views of L_align are drawn right after <c>Seeds.Fix(seed + ViewSeedOffset)</c>, so they do not
-    /// depend on how much randomness training used.</summary>
+    /// <summary>The two views of L_align are drawn right after <c>Seeds.Fix(seed + ViewSeedOffset)</c> (through
+    /// <see cref="Seeds.Isolated{T}"/>), so they do not depend on how much randomness training used.</summary>
     public int ViewSeedOffset { get; init; } = 1000;
 
-    /// <summary>Extra measurements of each finished run (model in eval mode, no gradients, inside a dispose scope).</summary>
+    /// <summary>Extra measurements of each finished run (model in eval mode, no gradients, inside a dispose scope). It runs
+    /// on the thread that trained the run, beside other seeds' runs (<see cref="Workers"/>): it must not draw from torch's
+    /// global generator (take randomness from <c>Seeds.Random(run.Seed, …)</c> or <c>Seeds.Generator</c>), and state it
+    /// shares across runs must be locked.</summary>
     public Action<EmbeddingRunContext>? Measure { get; init; }
 
     /// <summary>The device (null: <see cref="Devices.Choose"/>).</summary>
     public Device? Device { get; init; }
 
-    /// <summary>Called after every run with the number done, the total, the method, the seed and the seconds.</summary>
+    /// <summary>Called after every run with the number done, the total, the method, the seed and the seconds (on the
+    /// calling thread, in the order runs finish).</summary>
     public Action<(int Done, int Total, string Method, int Seed, double Seconds)>? OnRun { get; init; }
+
+    /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>: the cores when a notebook runs alone, its
+    /// share under <c>losslab run --jobs</c>). The numbers do not depend on it: each run builds its encoder, its loss and its
+    /// training set (<see cref="EmbeddingMethod.TrainingSet"/>) right after <c>Seeds.Fix(seed)</c>, one run at a time;
+    /// its augmentations in training draw from its own continuation of the global generator, its batches from generators
+    /// of its seed, and the views of L_align from <see cref="Seeds.Isolated{T}"/>. Methods whose miner keeps a generator
+    /// across runs (<see cref="RandomNegativeMiner"/>, <see cref="HardRandomNegativeMiner"/>) run their seeds one after
+    /// another, in order.</summary>
+    public int? Workers { get; init; }
 
     bool PkMode => ClassesPerBatch > 0 || SamplesPerClass > 0;
 
@@ -102,21 +121,24 @@ public sealed record EmbeddingBench
         var device = Device ?? Devices.Choose();
         using var data = new DeviceData(this, device);
         var byName = Methods.ToDictionary(m => m.Name);
-        return comparison.Run((name, seed) => TrainAndScore(byName[name], seed, device, data), OnRun);
+        // A miner with a generator of its own continues its draws from run to run: its runs keep their sequential order.
+        int? workers = Methods.Any(m => m.Miner is RandomNegativeMiner or HardRandomNegativeMiner) ? 1 : Workers;
+        return comparison.Run((name, seed) => Start(byName[name], seed, device, data),
+            (name, seed, started) => TrainAndScore(byName[name], seed, device, data, started), OnRun, workers);
     }
 
     /// <summary>The untrained encoder of each seed, scored like a trained one: the reference point "same architecture,
-    /// no training".</summary>
+    /// no training" (<see cref="Workers"/> seeds at once).</summary>
     public MethodComparison<EmbeddingRun> Untrained(IReadOnlyList<int> seeds, string name = "untrained encoder")
     {
         ValidateData();
         var device = Device ?? Devices.Choose();
         using var data = new DeviceData(this, device);
-        return new MethodComparison<EmbeddingRun>([name], seeds).Run((n, seed) =>
+        return new MethodComparison<EmbeddingRun>([name], seeds).Run((n, _) => BuildEncoder(n, device), (n, seed, built) =>
         {
-            using var encoder = BuildEncoder(n, device);
+            using var encoder = built;
             return Score(n, seed, double.NaN, encoder, null, device, data.Train, data, TrainingStatus.Completed, []);
-        });
+        }, workers: Workers);
     }
 
     /// <summary>The inputs themselves as the embedding (after <paramref name="transform"/>, e.g. centring), scored like a
@@ -201,18 +223,44 @@ public sealed record EmbeddingBench
         return encoder;
     }
 
-    EmbeddingRun TrainAndScore(EmbeddingMethod method, int seed, Device device, DeviceData data)
+    /// <summary>What a run's start builds with the seed fixed: the encoder, the loss, the optimizer, the training set, and
+    /// the global generator as the start left it (the run's augmentations in training continue from there).</summary>
+    sealed record Started(nn.Module<Tensor, Tensor> Encoder, object Loss, optim.Optimizer Optimizer, LabeledTensors Train,
+        GlobalGeneratorCopy Generator);
+
+    // Everything of a run that draws from the global generator before training, in the order of a sequential run.
+    Started Start(EmbeddingMethod method, int seed, Device device, DeviceData data)
     {
-        using var encoder = BuildEncoder(method.Name, device);
-        var loss = method.Build(data.Train.NumClasses);
-        var lossModule = loss as nn.Module;
-        if (lossModule is not null && device.type != DeviceType.CPU) lossModule.to(device);
-        var parameters = encoder.parameters().Concat(lossModule?.parameters() ?? []).ToList();
-        var optimizer = (Optimizer ?? ((p, lr) => Optimizers.Adam(p, lr)))(parameters, method.LearningRate);
-        var train = method.TrainingSet?.Invoke(data.Train, seed) ?? data.Train;
+        var encoder = BuildEncoder(method.Name, device);
+        object? loss = null;
+        optim.Optimizer? optimizer = null;
         try
         {
-            var trainer = new Trainer(encoder, optimizer, b => method.Objective(loss, x => encoder.call(x), Augment, b))
+            loss = method.Build(data.Train.NumClasses);
+            var lossModule = loss as nn.Module;
+            if (lossModule is not null && device.type != DeviceType.CPU) lossModule.to(device);
+            var parameters = encoder.parameters().Concat(lossModule?.parameters() ?? []).ToList();
+            optimizer = (Optimizer ?? ((p, lr) => Optimizers.Adam(p, lr)))(parameters, method.LearningRate);
+            var train = method.TrainingSet?.Invoke(data.Train, seed) ?? data.Train;
+            return new Started(encoder, loss, optimizer, train, GlobalGeneratorCopy.OfCurrent());
+        }
+        catch
+        {
+            (optimizer as IDisposable)?.Dispose();
+            (loss as IDisposable)?.Dispose();
+            encoder.Dispose();
+            throw;
+        }
+    }
+
+    EmbeddingRun TrainAndScore(EmbeddingMethod method, int seed, Device device, DeviceData data, Started started)
+    {
+        using var encoder = started.Encoder;
+        var (loss, optimizer, train) = (started.Loss, started.Optimizer, started.Train);
+        try
+        {
+            Func<Tensor, Tensor>? augment = Augment is null ? null : x => started.Generator.Draw(() => Augment(x));
+            var trainer = new Trainer(encoder, optimizer, b => method.Objective(loss, x => encoder.call(x), augment, b))
                 { Seed = seed, DropLast = DropLast };
             TrainingResult result;
             if (PkMode)
@@ -258,10 +306,8 @@ public sealed record EmbeddingBench
             scores[EmbeddingRun.SpreadScore] = torch.cdist(unit, unit).mean().to_type(ScalarType.Float64).item<double>();
             if (Augment is not null && encoder is not null)
             {
-                Seeds.Fix(seed + ViewSeedOffset);
-                var first = Embed(Augment(data.Test.Features));
-                var second = Embed(Augment(data.Test.Features));
-                scores[EmbeddingRun.AlignmentScore] = Alignment.Loss(first, second);
+                var (a, b) = Seeds.Isolated(seed + ViewSeedOffset, () => (Augment(data.Test.Features), Augment(data.Test.Features)));
+                scores[EmbeddingRun.AlignmentScore] = Alignment.Loss(Embed(a), Embed(b));
             }
         }
         var context = new EmbeddingRunContext(method, seed, device, encoder, loss, train, data.Test, data.Reference, z, status, scores, vectors);

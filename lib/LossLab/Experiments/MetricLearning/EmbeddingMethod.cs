@@ -52,7 +52,8 @@ public sealed record EmbeddingMethod
     public int? BatchSize { get; init; }
 
     /// <summary>The training set this method trains on, from the bench's training set and the seed (e.g. with label noise
-    /// drawn from the seed); null: the bench's. A new data set it returns is disposed after the run.</summary>
+    /// drawn from the seed); null: the bench's. A new data set it returns is disposed after the run. It is called right
+    /// after the encoder and the loss are built, one run at a time, while other seeds may be training.</summary>
     public Func<LabeledTensors, int, LabeledTensors>? TrainingSet { get; init; }
 
     /// <summary>True for <see cref="Views"/> methods, which need the bench's augmentation.</summary>

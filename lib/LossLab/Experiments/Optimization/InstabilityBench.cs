@@ -53,10 +53,17 @@ public sealed class InstabilityBench
     /// <summary>The spike detector's factor k: a loss above k × the running median is a spike.</summary>
     public double SpikeFactor { get; init; } = 1.5;
 
-    /// <summary>Called for each run after its model and trainer are built and before the first step.</summary>
+    /// <summary>Called for each run after its model and trainer are built and before the first step. It runs, like what it
+    /// adds to the trainer, on the thread that trains the run, beside other seeds' runs (<see cref="Workers"/>): it must not
+    /// draw from torch's global generator, and state it shares across runs must be locked.</summary>
     public Action<BenchRunContext>? Instrument { get; init; }
 
-    /// <summary>Every arm with every seed.</summary>
+    /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>: the cores when a notebook runs alone, its
+    /// share under <c>losslab run --jobs</c>). The numbers do not depend on it: each run draws its initialisation through
+    /// <see cref="Seeds.Isolated{T}"/> and takes every other random number from generators of its own seed.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Every arm with every seed (<see cref="Workers"/> seeds at once).</summary>
     /// <exception cref="ArgumentException">No arm, or two arms with one name.</exception>
     public MethodComparison<LmRun> Compare(IReadOnlyList<LmArm> arms, IReadOnlyList<int> seeds)
     {
@@ -65,7 +72,7 @@ public sealed class InstabilityBench
         var repeated = arms.GroupBy(a => a.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
         if (repeated.Length > 0) throw new ArgumentException($"arm names must be distinct; repeated: {string.Join(", ", repeated)}.", nameof(arms));
         var byName = arms.ToDictionary(a => a.Name);
-        return new MethodComparison<LmRun>(byName.Keys.ToArray(), seeds).Run((name, seed) => Run(byName[name], seed));
+        return new MethodComparison<LmRun>(byName.Keys.ToArray(), seeds).Run((_, _) => 0, (name, seed, _) => Run(byName[name], seed), workers: Workers);
     }
 
     /// <summary>The tokens (<see cref="BatchSize"/>, context + 1) of step <paramref name="step"/> for <paramref name="seed"/>:
@@ -78,12 +85,12 @@ public sealed class InstabilityBench
         return randint(0, Model.Vocabulary, [BatchSize, Model.Context + 1], dtype: ScalarType.Int64, generator: generator);
     }
 
-    /// <summary>One run of <paramref name="arm"/> with <paramref name="seed"/>.</summary>
+    /// <summary>One run of <paramref name="arm"/> with <paramref name="seed"/>: the model is initialised as right after
+    /// <c>Seeds.Fix(seed)</c>, without moving torch's global generator.</summary>
     public LmRun Run(LmArm arm, int seed)
     {
         ArgumentNullException.ThrowIfNull(arm);
-        Seeds.Fix(seed);
-        using var model = new TransformerLm(Model with { QkNorm = arm.Variant.QkNorm });
+        using var model = Seeds.Isolated(seed, () => new TransformerLm(Model with { QkNorm = arm.Variant.QkNorm }));
         model.to(device);
         foreach (var block in model.Blocks) block.TrackLogits = true;
         double zWeight = arm.Variant.ZLossWeight;

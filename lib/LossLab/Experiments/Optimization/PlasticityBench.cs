@@ -64,10 +64,17 @@ public sealed class PlasticityBench
     /// <summary>τ, the dormant threshold on the normalised mean |activation|.</summary>
     public double Tau { get; init; } = 0.01;
 
-    /// <summary>Called for each run after its model and trainer are built and before the first step.</summary>
+    /// <summary>Called for each run after its model and trainer are built and before the first step. It runs, like what it
+    /// adds to the trainer, on the thread that trains the run, beside other seeds' runs (<see cref="Workers"/>): it must not
+    /// draw from torch's global generator, and state it shares across runs must be locked.</summary>
     public Action<BenchRunContext>? Instrument { get; init; }
 
-    /// <summary>Every learner with every seed.</summary>
+    /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>: the cores when a notebook runs alone, its
+    /// share under <c>losslab run --jobs</c>). The numbers do not depend on it: each run draws its initialisation through
+    /// <see cref="Seeds.Isolated{T}"/> and takes every other random number from generators of its own seed.</summary>
+    public int? Workers { get; init; }
+
+    /// <summary>Every learner with every seed (<see cref="Workers"/> seeds at once).</summary>
     /// <exception cref="ArgumentException">No learner, or two learners with one name.</exception>
     public MethodComparison<PlasticityRun> Compare(IReadOnlyList<PlasticityLearner> learners, IReadOnlyList<int> seeds)
     {
@@ -76,7 +83,7 @@ public sealed class PlasticityBench
         var repeated = learners.GroupBy(l => l.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
         if (repeated.Length > 0) throw new ArgumentException($"learner names must be distinct; repeated: {string.Join(", ", repeated)}.", nameof(learners));
         var byName = learners.ToDictionary(l => l.Name);
-        return new MethodComparison<PlasticityRun>(byName.Keys.ToArray(), seeds).Run((name, seed) => Run(byName[name], seed));
+        return new MethodComparison<PlasticityRun>(byName.Keys.ToArray(), seeds).Run((_, _) => 0, (name, seed, _) => Run(byName[name], seed), workers: Workers);
     }
 
     /// <summary>The pool indices and the label permutation of task <paramref name="task"/> (0-based) of <paramref name="seed"/>.</summary>
@@ -88,13 +95,13 @@ public sealed class PlasticityBench
         return (indices, permutation);
     }
 
-    /// <summary>One learner on the task sequence of <paramref name="seed"/>.</summary>
+    /// <summary>One learner on the task sequence of <paramref name="seed"/>: the network is initialised as right after
+    /// <c>Seeds.Fix(seed)</c>, without moving torch's global generator.</summary>
     public PlasticityRun Run(PlasticityLearner learner, int seed)
     {
         ArgumentNullException.ThrowIfNull(learner);
         var clock = Stopwatch.StartNew();
-        Seeds.Fix(seed);
-        var network = new PlasticityNetwork((int)pool.Features.shape[1], Hidden, classes, device);
+        var network = Seeds.Isolated(seed, () => new PlasticityNetwork((int)pool.Features.shape[1], Hidden, classes, device));
         using var model = network.Module;
         using var optimizer = Optimizers.Adam(model.parameters(), LearningRate);
         var attached = learner.Attach(network, seed, device);

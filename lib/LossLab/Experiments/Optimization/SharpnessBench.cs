@@ -75,18 +75,25 @@ public sealed class SharpnessBench
     /// <summary>Rademacher probes of Hutchinson's trace.</summary>
     public int TraceSamples { get; init; } = 10;
 
-    /// <summary>Called for each run after its model and trainer are built and before the first step.</summary>
+    /// <summary>Called for each run after its model and trainer are built and before the first step. It runs, like what it
+    /// adds to the trainer, on the thread that trains the run, beside other seeds' runs (<see cref="Workers"/>): it must not
+    /// draw from torch's global generator, and state it shares across runs must be locked.</summary>
     public Action<BenchRunContext>? Instrument { get; init; }
 
+    /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>: the cores when a notebook runs alone, its
+    /// share under <c>losslab run --jobs</c>). The numbers do not depend on it: each run draws its initialisation through
+    /// <see cref="Seeds.Isolated{T}"/> and takes every other random number from generators of its own seed.</summary>
+    public int? Workers { get; init; }
+
     /// <summary>Every arm with every seed at label noise <paramref name="noise"/>; ρ-sharpness is measured with radius
-    /// <paramref name="measureRho"/> for every arm.</summary>
+    /// <paramref name="measureRho"/> for every arm (<see cref="Workers"/> seeds at once).</summary>
     /// <exception cref="ArgumentException">No arm, or two arms with one name.</exception>
     public MethodComparison<SharpnessRun> Compare(IReadOnlyList<SharpnessArm> arms, double noise, IReadOnlyList<int> seeds, double measureRho)
     {
         var byName = Arms(arms);
         Guard.Positive(measureRho, nameof(measureRho));
         return new MethodComparison<SharpnessRun>(byName.Keys.ToArray(), seeds)
-            .Run((name, seed) => Run(byName[name], noise, seed, train, test, measureRho, measure: true));
+            .Run((_, _) => 0, (name, seed, _) => Run(byName[name], noise, seed, train, test, measureRho, measure: true), workers: Workers);
     }
 
     /// <summary>SAM's radius at label noise <paramref name="noise"/>: each ρ of <paramref name="grid"/> trains SAM on
@@ -106,7 +113,7 @@ public sealed class SharpnessBench
         var (validated, validationCopied) = DeviceData.On(validation, device);
         using var noisyValidation = Noisy(validated, noise, seed, 2);
         var runs = new MethodComparison<SharpnessRun>(byName.Keys.ToArray(), [seed])
-            .Run((name, s) => Run(byName[name], noise, s, fitted, noisyValidation, byName[name].Rho!.Value, measure: false));
+            .Run((_, _) => 0, (name, s, _) => Run(byName[name], noise, s, fitted, noisyValidation, byName[name].Rho!.Value, measure: false), workers: Workers);
         if (fitCopied) fitted.Dispose();
         if (validationCopied) validated.Dispose();
         var scores = arms.Select(a => (a.Rho!.Value, runs[a.Name, seed].TestAccuracy)).ToArray();
@@ -117,8 +124,7 @@ public sealed class SharpnessBench
     {
         using var data = Noisy(clean, noise, seed, 1);
         var evaluation = eval;
-        Seeds.Fix(seed);
-        using var model = new Mlp([(int)clean.Features.shape[1], Hidden, Classes]);
+        using var model = Seeds.Isolated(seed, () => new Mlp([(int)clean.Features.shape[1], Hidden, Classes]));   // as after Seeds.Fix(seed)
         model.to(device);
         using var sgd = Optimizers.SGD(model.parameters(), LearningRate, momentum: Momentum);
         var sam = arm.Rho is { } rho ? new Sam(model.parameters(), sgd, rho) : null;

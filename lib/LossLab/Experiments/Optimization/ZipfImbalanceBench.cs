@@ -52,8 +52,15 @@ public sealed class ZipfImbalanceBench
     /// <summary>The floating-point type of data and model (float32; float64 for exact comparisons).</summary>
     public ScalarType Precision { get; init; } = ScalarType.Float32;
 
-    /// <summary>Called for each run after its model and trainer are built and before the first step.</summary>
+    /// <summary>Called for each run after its model and trainer are built and before the first step. It runs, like what it
+    /// adds to the trainer, on the thread that trains the run, beside other seeds' runs (<see cref="Workers"/>): it must not
+    /// draw from torch's global generator, and state it shares across runs must be locked.</summary>
     public Action<BenchRunContext>? Instrument { get; init; }
+
+    /// <summary>How many seeds train at once (null: <see cref="Threads.Workers"/>: the cores when a notebook runs alone, its
+    /// share under <c>losslab run --jobs</c>). The numbers do not depend on it: each run draws its initialisation through
+    /// <see cref="Seeds.Isolated{T}"/> and takes every other random number from generators of its own seed.</summary>
+    public int? Workers { get; init; }
 
     /// <summary>The loss of the zero-initialised model, which predicts the uniform distribution: log C.</summary>
     public double InitialLoss => Math.Log(Classes);
@@ -79,12 +86,13 @@ public sealed class ZipfImbalanceBench
             foreach (var rate in arm.Rates)
                 byName[$"{arm.Name}, η = {rate}"] = (arm, rate);
         var grid = new MethodComparison<ImbalanceRun>(byName.Keys.ToArray(), [seed])
-            .Run((name, s) => Run(byName[name].Arm, byName[name].Rate, exponent, s, classCurves: false));
+            .Run((_, _) => 0, (name, s, _) => Run(byName[name].Arm, byName[name].Rate, exponent, s, classCurves: false), workers: Workers);
         return arms.ToDictionary(a => a.Name,
             a => a.Rates.Select(r => grid[$"{a.Name}, η = {r}", seed]).OrderBy(r => r.Final).First().Rate);
     }
 
-    /// <summary>Every arm (at its rate in <paramref name="rates"/>) on the data of every seed at <paramref name="exponent"/>.</summary>
+    /// <summary>Every arm (at its rate in <paramref name="rates"/>) on the data of every seed at <paramref name="exponent"/>
+    /// (<see cref="Workers"/> seeds at once).</summary>
     /// <param name="arms">The optimizers.</param>
     /// <param name="rates">Each arm's learning rate by name (e.g. from <see cref="Tune"/>).</param>
     /// <param name="exponent">s ≥ 0 (0: balanced classes).</param>
@@ -101,7 +109,7 @@ public sealed class ZipfImbalanceBench
             throw new ArgumentException($"rates has no learning rate for {string.Join(", ", missing)}; it has [{string.Join(", ", rates.Keys)}].", nameof(rates));
         var byName = arms.ToDictionary(a => a.Name);
         return new MethodComparison<ImbalanceRun>(arms.Select(a => a.Name).ToArray(), seeds)
-            .Run((name, seed) => Run(byName[name], rates[name], exponent, seed, classCurves));
+            .Run((_, _) => 0, (name, seed, _) => Run(byName[name], rates[name], exponent, seed, classCurves), workers: Workers);
     }
 
     /// <summary>One run of <paramref name="arm"/> at <paramref name="rate"/> on the data of <paramref name="seed"/>.</summary>
@@ -116,8 +124,9 @@ public sealed class ZipfImbalanceBench
         using var generated = GaussianMixture.Generate(counts, Dimensions, Separation, seed);
         using var data = new LabeledTensors(generated.Features.to(Precision).to(device), generated.Labels.to(device));
 
-        Seeds.Fix(seed);
-        using var model = nn.Linear(Dimensions, Classes, device: device, dtype: Precision);
+        // Built as right after Seeds.Fix(seed), without moving torch's global generator; the weights are then zeroed.
+        using var model = Seeds.Isolated(seed, () => nn.Linear(Dimensions, Classes, dtype: Precision));
+        model.to(device);
         using (no_grad()) { model.weight!.zero_(); model.bias!.zero_(); }
         using var optimizer = arm.Create(model.parameters(), rate);
 

@@ -1,7 +1,10 @@
+using LossLab.Evaluation;
+using LossLab.Experiments;
 using LossLab.Experiments.MetricLearning;
 using LossLab.Losses.Margins;
 using LossLab.Losses.Pairs;
 using LossLab.Miners;
+using LossLab.Optim;
 using LossLab.Training;
 using TorchSharp;
 using Linear = TorchSharp.Modules.Linear;
@@ -73,7 +76,7 @@ public class EmbeddingBenchTests
         using var train = IndexedData();
         using var test = IndexedData();
         var built = new List<(string Method, Recorder Encoder)>();
-        var bench = RecordingBench(built, train, test) with { ClassesPerBatch = 2, SamplesPerClass = 3, Steps = 5 };
+        var bench = RecordingBench(built, train, test) with { ClassesPerBatch = 2, SamplesPerClass = 3, Steps = 5, Workers = 1 };   // builds in seed order
         var runs = bench.Run([3, 4]);
 
         Assert.Equal(6, built.Count);   // seeds outer: seed 3's three arms, then seed 4's
@@ -101,7 +104,7 @@ public class EmbeddingBenchTests
         using var train = IndexedData();
         using var test = IndexedData();
         var built = new List<(string Method, Recorder Encoder)>();
-        var bench = RecordingBench(built, train, test) with { Epochs = 2, BatchSize = 8 };
+        var bench = RecordingBench(built, train, test) with { Epochs = 2, BatchSize = 8, Workers = 1 };   // builds in seed order
         bench.Run([3, 4]);
 
         foreach (var arms in new[] { built.Take(3).ToArray(), built.Skip(3).ToArray() })
@@ -251,5 +254,80 @@ public class EmbeddingBenchTests
         var minerOnHead = Assert.Throws<InvalidOperationException>(() => (bench with
             { Methods = [EmbeddingMethod.Loss("ce", () => nn.CrossEntropyLoss(), 1e-3, new BatchHardMiner())] }).Run([1]));
         Assert.Contains("not a PairLoss", minerOnHead.Message);
+    }
+
+    // An augmentation that draws from torch's global generator, as DigitAugmentation does.
+    static Tensor Jitter(Tensor x) => x + 0.1 * randn_like(x);
+
+    static EmbeddingBench DrawingBench(LabeledTensors train, LabeledTensors test, int workers) => new()
+    {
+        Methods =
+        [
+            EmbeddingMethod.Loss("contrastive", () => new ContrastiveLoss(0, 1), 1e-2),
+            EmbeddingMethod.Head("cosface", classes => new CosFaceLoss(classes, 3, 0.35, 30), 1e-2),
+            EmbeddingMethod.Views("simclr", () => new NTXentLoss(0.1), (l, a, b, _) => l.Views(a, b), 1e-2),
+            // A training set drawn from the global generator right after the encoder and the loss.
+            EmbeddingMethod.Loss("jittered", () => new ContrastiveLoss(0, 1), 1e-2) with
+                { TrainingSet = (d, _) => new LabeledTensors(Jitter(d.Features), d.Labels.clone()) },
+        ],
+        Train = train, Test = test, Encoder = _ => nn.Linear(4, 3), Augment = Jitter,
+        Epochs = 2, BatchSize = 8, RecallAtK = [1], KnnK = 3, Geometry = true, Device = CPU, Workers = workers,
+        Measure = run => run.Add("weights", run.Encoder!.parameters().SelectMany(p => p.detach().to_type(ScalarType.Float64).data<double>().ToArray()).ToArray()),
+    };
+
+    [Fact]
+    public void Seeds_trained_at_once_give_the_records_of_one_after_another()
+    {
+        using var train = IndexedData();
+        using var test = IndexedData();
+        int[] seeds = [3, 1, 2, 5];
+        var (one, three) = (DrawingBench(train, test, 1).Run(seeds), DrawingBench(train, test, 3).Run(seeds));
+        var (untrainedOne, untrainedThree) = (DrawingBench(train, test, 1).Untrained(seeds), DrawingBench(train, test, 3).Untrained(seeds));
+        foreach (var (a, b) in one.Methods.SelectMany(m => seeds.Select(s => (one[m, s], three[m, s])))
+            .Concat(seeds.Select(s => (untrainedOne["untrained encoder", s], untrainedThree["untrained encoder", s]))))
+        {
+            Assert.Equal(a.Losses, b.Losses);
+            Assert.Equal(a.Scores.OrderBy(kv => kv.Key), b.Scores.OrderBy(kv => kv.Key));
+            Assert.Equal((a.RecallAt(1), a.MapAtR), (b.RecallAt(1), b.MapAtR));
+            Assert.Equal(a.Vector("weights"), b.Vector("weights"));
+        }
+        foreach (var m in one.Methods)
+            Assert.NotEqual(one[m, 1].Vector("weights"), one[m, 2].Vector("weights"));
+        Assert.NotEqual(one["simclr", 1].Alignment, one["simclr", 2].Alignment);
+    }
+
+    [Fact]
+    public void A_two_view_run_beside_other_seeds_draws_its_views_as_a_run_alone()
+    {
+        using var train = IndexedData();
+        using var test = IndexedData();
+        int[] seeds = [3, 1, 2];
+        var bench = DrawingBench(train, test, 3) with { Methods = [EmbeddingMethod.Views("simclr", () => new NTXentLoss(0.1), (l, a, b, _) => l.Views(a, b), 1e-2)] };
+        var runs = bench.Run(seeds);
+        foreach (int seed in seeds)
+        {
+            // The reference: the seed fixed, the encoder built, and training and L_align drawing straight from the global generator.
+            Seeds.Fix(seed);
+            using var encoder = nn.Linear(4, 3);
+            using var loss = new NTXentLoss(0.1);
+            using var optimizer = Optimizers.Adam(encoder.parameters(), 1e-2);
+            var trainer = new Trainer(encoder, optimizer, b =>
+            {
+                var first = encoder.call(Jitter(b.Inputs));
+                var second = encoder.call(Jitter(b.Inputs));
+                return loss.Views(first, second);
+            }) { Seed = seed, DropLast = true };
+            trainer.Fit(train, 2, 8);
+            encoder.eval();
+            Assert.Equal(trainer.History.Losses, runs["simclr", seed].Losses);
+            using (no_grad())
+            {
+                Seeds.Fix(seed + bench.ViewSeedOffset);
+                var a = encoder.call(Jitter(test.Features));
+                var b = encoder.call(Jitter(test.Features));
+                Assert.Equal(Alignment.Loss(a, b), runs["simclr", seed].Alignment);
+            }
+            Assert.Equal(encoder.parameters().SelectMany(p => p.detach().to_type(ScalarType.Float64).data<double>().ToArray()), runs["simclr", seed].Vector("weights"));
+        }
     }
 }

@@ -79,4 +79,30 @@ public class InstabilityBenchTests
         var e = Assert.Throws<ArgumentException>(() => bench.Compare([LmVariant.Baseline.At(0.1), LmVariant.Baseline.At(0.1)], [1]));
         Assert.Contains("repeated: baseline, η = 0.1", e.Message);
     }
+
+    [Fact]
+    public void Seeds_trained_at_once_give_the_records_of_one_after_another()
+    {
+        var arms = new[] { LmVariant.Baseline.At(0.01), LmVariant.WithZLoss(0.5).At(0.02).ClippedBy("global", () => new GlobalNormClipper(1.0)).WithOutliers(every: 3) };
+        int[] seeds = [3, 1, 2, 5];
+        (LossLab.Experiments.MethodComparison<LmRun> Runs, RunRecorder Recorder) Made(int workers)
+        {
+            var recorder = new RunRecorder { KeepWeights = true };
+            var bench = new InstabilityBench(Chain, Shape, batchSize: 2, steps: 6, device: CPU) { Instrument = recorder.Instrument, Workers = workers };
+            return (bench.Compare(arms, seeds), recorder);
+        }
+        var (one, three) = (Made(1), Made(3));
+        foreach (var arm in arms)
+            foreach (int seed in seeds)
+            {
+                var (a, b) = (one.Runs[arm.Name, seed], three.Runs[arm.Name, seed]);
+                Assert.Equal(a.Loss, b.Loss);
+                Assert.Equal(a.LogZ, b.LogZ);
+                Assert.Equal(a.AttentionLogit, b.AttentionLogit);
+                Assert.Equal((a.Finite, a.Spikes), (b.Finite, b.Spikes));
+                Assert.Equal(one.Recorder.Final(arm.Name, seed), three.Recorder.Final(arm.Name, seed));
+            }
+        Assert.NotEqual(one.Runs[arms[0].Name, 1].Loss, one.Runs[arms[0].Name, 2].Loss);
+        Assert.NotEqual(one.Recorder.Final(arms[0].Name, 1), one.Recorder.Final(arms[0].Name, 2));
+    }
 }

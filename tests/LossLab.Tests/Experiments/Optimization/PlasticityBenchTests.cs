@@ -88,4 +88,28 @@ public class PlasticityBenchTests
         var run = new PlasticityRun("plain", 1, [new TaskStats(1, 0, 1, 0, 1, 1)], 0, 0);
         Assert.Throws<ArgumentOutOfRangeException>(() => run.Early(0, s => s.Accuracy));
     }
+
+    [Fact]
+    public void Seeds_trained_at_once_give_the_records_of_one_after_another()
+    {
+        var learners = new[] { PlasticityLearner.Plain(), PlasticityLearner.ShrinkAndPerturb(0.9, 0.01), PlasticityLearner.ContinualBackprop(0.5, maturity: 0) };
+        int[] seeds = [3, 1, 2, 5];
+        (LossLab.Experiments.MethodComparison<PlasticityRun> Runs, RunRecorder Recorder) Made(int workers)
+        {
+            var recorder = new RunRecorder { KeepWeights = true };
+            var bench = new PlasticityBench(Pool, tasks: 2, samplesPerTask: 20, epochsPerTask: 1, batchSize: 8, hidden: 6, learningRate: 0.01, device: CPU)
+                { Tau = 0.2, Instrument = recorder.Instrument, Workers = workers };
+            return (bench.Compare(learners, seeds), recorder);
+        }
+        var (one, three) = (Made(1), Made(3));
+        foreach (var learner in learners)
+            foreach (int seed in seeds)
+            {
+                Assert.Equal(one.Runs[learner.Name, seed].Stats, three.Runs[learner.Name, seed].Stats);
+                Assert.Equal(one.Runs[learner.Name, seed].Replaced, three.Runs[learner.Name, seed].Replaced);
+                Assert.Equal(one.Recorder.Final(learner.Name, seed), three.Recorder.Final(learner.Name, seed));
+            }
+        Assert.NotEqual(one.Runs["plain", 1].Stats, one.Runs["plain", 2].Stats);
+        Assert.NotEqual(one.Recorder.Final("plain", 1), one.Recorder.Final("plain", 2));
+    }
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace LossLab.Tests.Experiments.Optimization;
 
 /// <summary>An Instrument for the benches: per run, the initial parameters, every step's batch, and the parameters after
-/// every step, all copied out as float64 arrays.</summary>
+/// every step, all copied out as float64 arrays. Runs of several seeds may be recorded at once (the benches' Workers).</summary>
 sealed class RunRecorder
 {
     public sealed class Record
@@ -22,11 +22,14 @@ sealed class RunRecorder
     public void Instrument(BenchRunContext run)
     {
         var record = new Record();
-        Runs[(run.Method, run.Seed)] = record;
+        lock (Runs) Runs[(run.Method, run.Seed)] = record;
         foreach (var (name, value) in Weights(run.Model)) record.Initial[name] = value;
         run.Trainer.AddAfterBackward(b => record.Batches.Add((Doubles(b.Inputs), Doubles(b.Targets))));
         if (KeepWeights) run.Trainer.AddAfterStep((_, _) => record.AfterStep.Add(Weights(run.Model)));
     }
+
+    /// <summary>The parameters after the last step of a run, flattened in order.</summary>
+    public double[] Final(string method, int seed) => Runs[(method, seed)].AfterStep[^1].Values.SelectMany(v => v).ToArray();
 
     public static Dictionary<string, double[]> Weights(nn.Module model) =>
         model.named_parameters().ToDictionary(p => p.name, p => Doubles(p.parameter));

@@ -94,4 +94,29 @@ public class SharpnessBenchTests
         using var wide = GaussianMixture.Generate(3, 4, 6, 3.0, seed: 3);
         Assert.Contains("one width", Assert.Throws<ArgumentException>(() => new SharpnessBench(Train, wide, 5, 2, 8, 0.1, device: CPU)).Message);
     }
+
+    [Fact]
+    public void Seeds_trained_at_once_give_the_records_of_one_after_another()
+    {
+        int[] seeds = [3, 1, 2, 5];
+        (LossLab.Experiments.MethodComparison<SharpnessRun> Runs, RunRecorder Recorder) Made(int workers)
+        {
+            var recorder = new RunRecorder { KeepWeights = true };
+            var bench = new SharpnessBench(Train, Test, hidden: 5, epochs: 2, batchSize: 8, learningRate: 0.1, momentum: 0.9, classes: 3, device: CPU)
+                { MeasureEvery = 1, PowerIterations = 3, TraceSamples = 1, Instrument = recorder.Instrument, Workers = workers };
+            return (bench.Compare([SharpnessArm.Sgd(), SharpnessArm.Sam(0.05)], noise: 0.2, seeds, measureRho: 0.05), recorder);
+        }
+        var (one, three) = (Made(1), Made(3));
+        foreach (var method in one.Runs.Methods)
+            foreach (int seed in seeds)
+            {
+                var (a, b) = (one.Runs[method, seed], three.Runs[method, seed]);
+                Assert.Equal((a.TestAccuracy, a.InitialAccuracy, a.TrainLoss, a.LambdaMax, a.Trace, a.RhoSharpness, a.Steps),
+                    (b.TestAccuracy, b.InitialAccuracy, b.TrainLoss, b.LambdaMax, b.Trace, b.RhoSharpness, b.Steps));
+                Assert.Equal(a.Lambdas, b.Lambdas);
+                Assert.Equal(one.Recorder.Final(method, seed), three.Recorder.Final(method, seed));
+            }
+        Assert.NotEqual(one.Runs["SGD", 1].TrainLoss, one.Runs["SGD", 2].TrainLoss);
+        Assert.NotEqual(one.Recorder.Final("SGD", 1), one.Recorder.Final("SGD", 2));
+    }
 }

@@ -118,4 +118,32 @@ public class ZipfImbalanceBenchTests
         Assert.Contains("no learning rate for Adam", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => bench.ClassCounts(-1));
     }
+
+    [Fact]
+    public void Seeds_trained_at_once_give_the_records_of_one_after_another()
+    {
+        var arms = new[] { OptimizerArm.GradientDescent([1.0]), OptimizerArm.Adam([0.1]) };
+        var rates = new Dictionary<string, double> { ["GD"] = 1.0, ["Adam"] = 0.1 };
+        int[] seeds = [3, 1, 2, 5];
+        (LossLab.Experiments.MethodComparison<ImbalanceRun> Runs, RunRecorder Recorder) Made(int workers)
+        {
+            var recorder = new RunRecorder { KeepWeights = true };
+            var bench = new ZipfImbalanceBench(4, 3, 40, 3, steps: 3, device: CPU) { Instrument = recorder.Instrument, Workers = workers };
+            return (bench.Compare(arms, rates, 1.0, seeds), recorder);
+        }
+        var (one, three) = (Made(1), Made(3));
+        foreach (var arm in arms)
+            foreach (int seed in seeds)
+            {
+                var (a, b) = (one.Runs[arm.Name, seed], three.Runs[arm.Name, seed]);
+                Assert.Equal(a.Loss, b.Loss);
+                Assert.Equal(a.Deciles.SelectMany(d => d), b.Deciles.SelectMany(d => d));
+                Assert.Equal(a.FrequentHalf, b.FrequentHalf);
+                Assert.Equal(a.RareHalf, b.RareHalf);
+                Assert.Equal(a.PriorLoss, b.PriorLoss);
+                Assert.Equal(one.Recorder.Final(arm.Name, seed), three.Recorder.Final(arm.Name, seed));
+            }
+        Assert.NotEqual(one.Runs["GD", 1].Loss, one.Runs["GD", 2].Loss);
+        Assert.NotEqual(one.Recorder.Final("GD", 1), one.Recorder.Final("GD", 2));
+    }
 }
