@@ -42,8 +42,9 @@ public sealed record EmbeddingBench
     public LabeledTensors? Reference { get; init; }
 
     /// <summary>Builds the encoder for a method (given its name) after the comparison has fixed the seed (one build at a
-    /// time, in the run's start; see <see cref="Workers"/>). Its forward pass in training must not draw from torch's global
-    /// generator (no dropout layer).</summary>
+    /// time, in the run's start; see <see cref="Workers"/>). An encoder with a dropout layer draws from torch's global
+    /// generator in training: its run's forward passes then take turns with other seeds' (the numbers stay those of a run
+    /// alone); any other draw in its forward pass is refused.</summary>
     public required Func<string, nn.Module<Tensor, Tensor>> Encoder { get; init; }
 
     /// <summary>P×K mode: optimizer steps, each on one P×K batch (≥ 1 when <see cref="ClassesPerBatch"/> is set).</summary>
@@ -226,7 +227,10 @@ public sealed record EmbeddingBench
     /// <summary>What a run's start builds with the seed fixed: the encoder, the loss, the optimizer, the training set, and
     /// the global generator as the start left it (the run's augmentations in training continue from there).</summary>
     sealed record Started(nn.Module<Tensor, Tensor> Encoder, object Loss, optim.Optimizer Optimizer, LabeledTensors Train,
-        GlobalGeneratorCopy Generator);
+        GlobalGeneratorCopy Generator, bool DrawsInForward);
+
+    // Dropout layers draw from torch's global generator in every training forward pass.
+    static bool HasDropout(nn.Module encoder) => encoder.modules().Prepend(encoder).Any(m => m.GetType().Name.Contains("Dropout", StringComparison.Ordinal));
 
     // Everything of a run that draws from the global generator before training, in the order of a sequential run.
     Started Start(EmbeddingMethod method, int seed, Device device, DeviceData data)
@@ -242,7 +246,7 @@ public sealed record EmbeddingBench
             var parameters = encoder.parameters().Concat(lossModule?.parameters() ?? []).ToList();
             optimizer = (Optimizer ?? ((p, lr) => Optimizers.Adam(p, lr)))(parameters, method.LearningRate);
             var train = method.TrainingSet?.Invoke(data.Train, seed) ?? data.Train;
-            return new Started(encoder, loss, optimizer, train, GlobalGeneratorCopy.OfCurrent());
+            return new Started(encoder, loss, optimizer, train, GlobalGeneratorCopy.OfCurrent(), HasDropout(encoder));
         }
         catch
         {
@@ -259,8 +263,11 @@ public sealed record EmbeddingBench
         var (loss, optimizer, train) = (started.Loss, started.Optimizer, started.Train);
         try
         {
-            Func<Tensor, Tensor>? augment = Augment is null ? null : x => started.Generator.Draw(() => Augment(x));
-            var trainer = new Trainer(encoder, optimizer, b => method.Objective(loss, x => encoder.call(x), augment, b))
+            // An encoder with dropout draws in its forward pass: the whole objective then runs on the run's continuation
+            // of the generator (one such objective at a time in the process); otherwise only the augmentations do.
+            Func<Tensor, Tensor>? augment = Augment is null ? null : started.DrawsInForward ? Augment : x => started.Generator.Draw(() => Augment(x));
+            Func<Batch, Tensor> objective = b => method.Objective(loss, x => encoder.call(x), augment, b);
+            var trainer = new Trainer(encoder, optimizer, started.DrawsInForward ? b => started.Generator.Draw(() => objective(b)) : objective)
                 { Seed = seed, DropLast = DropLast };
             TrainingResult result;
             if (PkMode)

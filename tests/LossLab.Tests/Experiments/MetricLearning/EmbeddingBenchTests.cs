@@ -330,4 +330,37 @@ public class EmbeddingBenchTests
             Assert.Equal(encoder.parameters().SelectMany(p => p.detach().to_type(ScalarType.Float64).data<double>().ToArray()), runs["simclr", seed].Vector("weights"));
         }
     }
+
+    [Fact]
+    public void An_encoder_with_dropout_trains_beside_other_seeds_as_a_run_alone()
+    {
+        using var train = IndexedData();
+        using var test = IndexedData();
+        int[] seeds = [3, 1, 2];
+        nn.Module<Tensor, Tensor> Encoder() => nn.Sequential(("in", nn.Linear(4, 8)), ("drop", nn.Dropout(0.5)), ("out", nn.Linear(8, 3)));
+        var bench = DrawingBench(train, test, 3) with
+        {
+            Methods = [EmbeddingMethod.Loss("contrastive", () => new ContrastiveLoss(0, 1), 1e-2),
+                EmbeddingMethod.Views("simclr", () => new NTXentLoss(0.1), (l, a, b, _) => l.Views(a, b), 1e-2)],
+            Encoder = _ => Encoder(),
+        };
+        var runs = bench.Run(seeds);
+        foreach (int seed in seeds)
+            foreach (var method in new[] { "contrastive", "simclr" })
+            {
+                // The reference: the seed fixed, the encoder built, and dropout (and the views) drawing straight from the global generator.
+                Seeds.Fix(seed);
+                using var encoder = Encoder();
+                using var pairs = new ContrastiveLoss(0, 1);
+                using var views = new NTXentLoss(0.1);
+                using var optimizer = Optimizers.Adam(encoder.parameters(), 1e-2);
+                var trainer = new Trainer(encoder, optimizer, b => method == "simclr"
+                    ? views.Views(encoder.call(Jitter(b.Inputs)), encoder.call(Jitter(b.Inputs)))
+                    : pairs.call(encoder.call(b.Inputs), b.Targets)) { Seed = seed, DropLast = true };
+                trainer.Fit(train, 2, 8);
+                Assert.Equal(trainer.History.Losses, runs[method, seed].Losses);
+                Assert.Equal(encoder.parameters().SelectMany(p => p.detach().to_type(ScalarType.Float64).data<double>().ToArray()), runs[method, seed].Vector("weights"));
+            }
+        Assert.NotEqual(runs["contrastive", 1].Losses, runs["contrastive", 2].Losses);
+    }
 }
