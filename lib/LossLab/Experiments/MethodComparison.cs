@@ -90,8 +90,9 @@ public sealed class MethodComparison<TRun>
     /// <summary>
     /// Runs every method with every seed in two parts, so that several seeds can train at once and still give the numbers
     /// they give one after another. <paramref name="start"/> (building and initialising the model) runs with the seed fixed
-    /// and is the only part allowed to draw from torch's global generator; one start runs at a time, in the order of a
-    /// sequential run. <paramref name="finish"/> (training and scoring) gets what the start returned and must take its
+    /// and is the only part allowed to draw from torch's global generator; one start runs at a time, right after its seed
+    /// is fixed (starts of different seeds interleave in any order; the seed fixed before each makes its draws those of a
+    /// sequential run, and a seed's own starts keep their order). <paramref name="finish"/> (training and scoring) gets what the start returned and must take its
     /// randomness from its own generators (<see cref="Training.Seeds.Generator"/>, e.g. <c>Trainer.Seed</c>). The seeds
     /// are shared among <paramref name="workers"/> threads (default <see cref="Threads.Workers"/>: <c>LOSSLAB_SEED_WORKERS</c>,
     /// else the cores when <c>LOSSLAB_THREADS</c> is unset, else 1; under <c>losslab run --jobs</c> the share can grow while the

@@ -232,7 +232,7 @@ public sealed record EmbeddingBench
     // Dropout layers draw from torch's global generator in every training forward pass.
     static bool HasDropout(nn.Module encoder) => encoder.modules().Prepend(encoder).Any(m => m.GetType().Name.Contains("Dropout", StringComparison.Ordinal));
 
-    // Everything of a run that draws from the global generator before training, in the order of a sequential run.
+    // Everything of a run that draws from the global generator before training, in the order a run alone draws it.
     Started Start(EmbeddingMethod method, int seed, Device device, DeviceData data)
     {
         var encoder = BuildEncoder(method.Name, device);
