@@ -148,12 +148,12 @@ public sealed class MethodComparison<TRun>
 
         // Several threads running torch need the finalizer thread held (FinalizerPause: TorchSharp's scalar race); when it
         // cannot be held, the seeds run one after another, with the same numbers. Under losslab run --jobs the share of
-        // workers may grow while the comparison runs (another notebook ended): then the pool starts with the current share
-        // and takes on a worker whenever the share allows one more.
+        // workers may grow while the comparison runs (another notebook ended): the comparison then takes on a worker for
+        // the next seed whenever the share allows one more. Starting from one worker, the calling thread trains as it does
+        // alone, and the pause starts only when a second worker joins.
         bool grows = workers is null && Threads.WorkersMayGrow && Seeds.Count > 1;
-        using var pause = threads > 1 || grows ? FinalizerPause.Start(TimeSpan.FromSeconds(10)) : null;
-        if (pause is null) Work(Report);
-        else
+        FinalizerPause? pause = threads > 1 ? FinalizerPause.Start(TimeSpan.FromSeconds(10)) : null;
+        try
         {
             var gate = new object();
             int live = 0, made = 0;
@@ -176,21 +176,49 @@ public sealed class MethodComparison<TRun>
                     }
                 }) { IsBackground = true, Name = $"LossLab seeds {number}" }.Start();
             }
-            void Grow()
+            bool Grow()   // true when a worker joined
             {
                 int share;
                 try { share = Math.Min(Threads.Workers, Seeds.Count); }
-                catch (InvalidOperationException) { return; }   // a malformed share file: keep the workers there are
+                catch (InvalidOperationException) { return false; }   // a malformed share file: keep the workers there are
                 lock (gate)
-                    while (live > 0 && live < share && made < Seeds.Count && !pending.IsEmpty && failures.IsEmpty) Add();
+                {
+                    if (!(live > 0 && live < share && made < Seeds.Count && !pending.IsEmpty && failures.IsEmpty)) return false;
+                    if (pause is null && (pause = FinalizerPause.Start(TimeSpan.FromSeconds(10))) is null)
+                    {
+                        grows = false;   // the finalizer thread could not be held: one worker to the end
+                        return false;
+                    }
+                    while (live < share && made < Seeds.Count && !pending.IsEmpty) Add();
+                    return true;
+                }
             }
-            lock (gate) for (int i = 0; i < threads; i++) Add();
-            while (!finished.IsCompleted)
+            if (pause is null && !grows) Work(Report);
+            else if (pause is null)
             {
-                if (finished.TryTake(out var r, grows ? 250 : Timeout.Infinite)) Report(r);
-                if (grows) Grow();
+                // One worker, the calling thread; between its runs it reports the others' and takes on workers.
+                lock (gate) { live = 1; made = 1; }
+                Work(r =>
+                {
+                    Report(r);
+                    while (finished.TryTake(out var other)) Report(other);
+                    if (grows) Grow();
+                });
+                lock (gate)
+                    if (--live == 0) finished.CompleteAdding();
+                foreach (var r in finished.GetConsumingEnumerable()) Report(r);
+            }
+            else
+            {
+                lock (gate) for (int i = 0; i < threads; i++) Add();
+                while (!finished.IsCompleted)
+                {
+                    if (finished.TryTake(out var r, grows ? 250 : Timeout.Infinite)) Report(r);
+                    if (grows) Grow();
+                }
             }
         }
+        finally { pause?.Dispose(); }
         // The earliest seed's failure, else a worker's own (keyed int.MinValue).
         foreach (var seed in Seeds)
             if (failures.TryGetValue(seed, out var failure)) failure.Throw();

@@ -203,23 +203,33 @@ public class SeedsAndThreadsTests
             Assert.Single(on.Values.Distinct());
             Assert.Equal([10, 20, 30], runs.RunsOf("b"));
 
-            // seed 1 raises the share to 2 and waits until another worker has taken seed 2
+            // One worker: the calling thread trains, and finalizers still run (no pause is held). Then seed 1's first
+            // method raises the share to 2; its second method waits until another worker has taken seed 2.
             Threads.WriteShare(path, 1);
             on.Clear();
+            int caller = Environment.CurrentManagedThreadId;
             using var second = new ManualResetEventSlim();
-            runs = new LossLab.Experiments.MethodComparison<int>(["a"], [1, 2, 3]).Run((m, s) => s, (m, s, v) =>
+            bool finalizedAlone = false;
+            runs = new LossLab.Experiments.MethodComparison<int>(["a", "b"], [1, 2, 3]).Run((m, s) => s, (m, s, v) =>
             {
                 on[s] = Environment.CurrentManagedThreadId;
-                if (s == 1)
+                if (s == 1 && m == "a")
                 {
+                    using var finalized = new ManualResetEventSlim();
+                    Drop(finalized);
+                    GC.Collect();
+                    finalizedAlone = finalized.Wait(TimeSpan.FromSeconds(10));
                     Threads.WriteShare(path, 2);
-                    Assert.True(second.Wait(TimeSpan.FromSeconds(30)), "no second worker took seed 2 while seed 1 ran");
                 }
-                else second.Set();
+                if (s == 1 && m == "b") Assert.True(second.Wait(TimeSpan.FromSeconds(30)), "no second worker took seed 2 while seed 1 ran");
+                if (s == 2) second.Set();
                 return v * 10;
             });
+            Assert.True(finalizedAlone);
+            Assert.Equal(caller, on[1]);
             Assert.NotEqual(on[1], on[2]);
             Assert.Equal([10, 20, 30], runs.RunsOf("a"));
+            Assert.Equal([10, 20, 30], runs.RunsOf("b"));
 
             // LOSSLAB_SEED_WORKERS fixes the count: the file is not read
             Environment.SetEnvironmentVariable(Threads.WorkersVariable, "1");
