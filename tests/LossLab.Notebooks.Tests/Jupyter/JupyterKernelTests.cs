@@ -169,6 +169,12 @@ public class JupyterKernelTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
+        // A process it started that still holds its output (a kernel left running) must fail the test, not hang it.
+        try { await Task.WhenAll(stdout, stderr).WaitAsync(TimeSpan.FromSeconds(60)); }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"{file} exited with code {process.ExitCode}, but a process it started still holds its output open after 60 s.");
+        }
         return (process.ExitCode, await stdout, await stderr);
     }
 

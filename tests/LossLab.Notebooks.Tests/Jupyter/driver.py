@@ -5,6 +5,7 @@ usage: /usr/bin/python3 driver.py KERNEL_NAME DATA_DIR STDERR_FILE [protocol|int
 DATA_DIR is the Jupyter data directory holding kernels/KERNEL_NAME (it becomes JUPYTER_PATH). The checks only record;
 the xUnit tests (JupyterKernelTests) assert.
 """
+import atexit
 import json
 import os
 import sys
@@ -50,6 +51,9 @@ if mode == "notebook":
 stderr = open(stderr_path, "w")
 km = KernelManager(kernel_name=name)
 km.start_kernel(stderr=stderr)
+# Whatever happens below (a timeout raises), the kernel does not outlive the driver: a kernel left running would keep
+# this process's stdout open and the test reading it would wait for ever instead of failing with the traceback.
+atexit.register(lambda: km.is_alive() and km.shutdown_kernel(now=True))
 kc = km.client()
 kc.start_channels()
 kc.wait_for_ready(timeout=60)
