@@ -76,6 +76,7 @@ public sealed class JupyterKernelServer : IDisposable
             new Thread(() => RequestLoop(control, "control")) { IsBackground = true, Name = "jupyter control" },
             new Thread(() => RequestLoop(shell, "shell")) { IsBackground = true, Name = "jupyter shell" },
         };
+        AcceptInterruptSignals();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => { context.Cancel = true; Interrupt(); });
         foreach (var t in threads) t.Start();
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
@@ -321,6 +322,25 @@ public sealed class JupyterKernelServer : IDisposable
                 ? string.Concat(lines.Select(l => l!.GetValue<string>()))
                 : value?.DeepClone();
         return bundle;
+    }
+
+    [DllImport("libc", EntryPoint = "signal")]
+    static extern nint SetSignalDisposition(int signal, nint handler);
+
+    /// <summary>
+    /// A process started in the background by a shell without job control (<c>jupyter lab &amp;</c>, a CI script) inherits
+    /// SIGINT ignored, and .NET then never delivers SIGINT to a <see cref="PosixSignalRegistration"/>: a front end's
+    /// interrupt (interrupt_mode "signal") would be lost and a cell waiting for input would wait for ever. A kernel is
+    /// meant to be interrupted, so an inherited "ignore" is put back to the default before the handler is registered
+    /// (any other disposition is left as it was).
+    /// </summary>
+    static void AcceptInterruptSignals()
+    {
+        if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) return;
+        const int sigint = 2;
+        nint ignore = 1, standard = 0;
+        nint previous = SetSignalDisposition(sigint, standard);
+        if (previous != ignore) SetSignalDisposition(sigint, previous);
     }
 
     /// <summary>Interrupts the running cell (if any): cancels its token and wakes the shell thread.</summary>

@@ -153,7 +153,9 @@ public class JupyterKernelTests
         Assert.True(install.Exit == 0, install.Err);
         var driver = Path.Combine(RepositoryNotebooksTests.RepositoryRoot(), "tests", "LossLab.Notebooks.Tests", "Jupyter", "driver.py");
         var stderr = Path.Combine(prefix, "kernel-stderr.txt");
-        var run = await Process(python, [driver, name, Path.Combine(prefix, "share", "jupyter"), stderr, mode], prefix);
+        // The driver, and the kernel it starts, inherit SIGINT ignored, as everything a shell without job control starts in
+        // the background does (a CI script, `jupyter lab &`): the kernel must still take the interrupt signal.
+        var run = await Process("/bin/sh", ["-c", "trap '' INT; exec \"$0\" \"$@\"", python, driver, name, Path.Combine(prefix, "share", "jupyter"), stderr, mode], prefix);
         Assert.True(run.Exit == 0, $"driver.py {mode} failed:\n{run.Err}\nkernel stderr:\n{(File.Exists(stderr) ? File.ReadAllText(stderr) : "")}");
         var results = JsonNode.Parse(run.Out)!.AsObject();
         results["kernel_stderr"] = File.ReadAllText(stderr);
