@@ -20,7 +20,7 @@ sealed class GlobalGeneratorCopy
     /// <summary>A copy of the global generator as it is now.</summary>
     public static GlobalGeneratorCopy OfCurrent()
     {
-        lock (Seeds.GlobalGate) return new(State());
+        lock (Seeds.GlobalGate) return new(GlobalGeneratorGuard.State());
     }
 
     /// <summary>Runs <paramref name="draw"/> with the global generator where this copy's previous draw left it, and puts
@@ -30,7 +30,7 @@ sealed class GlobalGeneratorCopy
         ArgumentNullException.ThrowIfNull(draw);
         lock (Seeds.GlobalGate)
         {
-            var saved = State();
+            var saved = GlobalGeneratorGuard.State();
             try
             {
                 Set(state);
@@ -38,16 +38,10 @@ sealed class GlobalGeneratorCopy
             }
             finally
             {
-                state = State();
+                state = GlobalGeneratorGuard.State();
                 Set(saved);
             }
         }
-    }
-
-    static byte[] State()
-    {
-        using var s = torch.random.get_rng_state();
-        return s.data<byte>().ToArray();
     }
 
     static void Set(byte[] bytes)

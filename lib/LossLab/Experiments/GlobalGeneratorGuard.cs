@@ -48,7 +48,8 @@ sealed class GlobalGeneratorGuard
             "or torch.rand* without a generator in the finish.");
     }
 
-    static byte[] State()
+    /// <summary>The global CPU generator's state, as bytes.</summary>
+    internal static byte[] State()
     {
         using var state = torch.random.get_rng_state();
         return state.data<byte>().ToArray();

@@ -40,10 +40,12 @@ public static class Threads
     {
         string? text = Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
-            throw new InvalidOperationException($"{variable} must be a positive integer; got '{text}'.");
-        return n;
+        return Positive(text) ?? throw new InvalidOperationException($"{variable} must be a positive integer; got '{text}'.");
     }
+
+    // A positive integer written in plain digits (surrounding blanks allowed), else null.
+    static int? Positive(string text) =>
+        int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1 ? n : null;
 
     /// <summary>The environment variable that sets how many seeds a comparison with a start and a finish trains at once
     /// (<see cref="Workers"/>).</summary>
@@ -79,9 +81,8 @@ public static class Threads
         string text;
         try { text = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 1; }
-        if (!int.TryParse(text.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) || n < 1)
-            throw new InvalidOperationException($"{WorkersFileVariable} names {path}, which must hold a positive integer; it holds '{text.Trim()}'.");
-        return n;
+        return Positive(text)
+            ?? throw new InvalidOperationException($"{WorkersFileVariable} names {path}, which must hold a positive integer; it holds '{text.Trim()}'.");
     }
 
     /// <summary>Writes <paramref name="workers"/> to the share file at <paramref name="path"/> atomically (a temporary file
@@ -91,9 +92,7 @@ public static class Threads
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "workers must be at least 1.");
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, workers.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The count LossLab applies: <c>LOSSLAB_THREADS</c> when set, else <see cref="Default"/> (1).</summary>
