@@ -22,7 +22,7 @@ public static class PlotlyChartFormatter
     /// <summary>The chart's HTML fragment.</summary>
     public static string ToHtml(GenericChart chart)
     {
-        var figure = GenericChart.toFigureJson(chart);
+        var figure = LossLab.Plots.FigureJson.Of(chart);
         // The id is derived from the figure, so that the same notebook gives the same output twice; the script draws
         // into the div just before it, which keeps two identical charts on one page apart.
         var id = "plotly-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(figure)))[..12];
