@@ -10,12 +10,46 @@ static class NotebookHarness
     /// <summary>The test data folder in the test output.</summary>
     public static string TestData(params string[] parts) => Path.Combine([AppContext.BaseDirectory, "TestData", .. parts]);
 
-    /// <summary>A fresh scratch folder.</summary>
+    /// <summary>A fresh scratch folder, inside this test process's own folder (<see cref="ScratchRoot"/>).</summary>
     public static string Scratch()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "losslab-tests", Guid.NewGuid().ToString("N")[..10]);
+        var dir = Path.Combine(ScratchRoot.Value, Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>The folder of this test process's scratch folders, <c>losslab-tests/run-PID-…</c> in the temporary folder:
+    /// deleted when the process exits (the Slurm sweep test alone copies about 0.7 GB there). The folders of runs whose
+    /// process is gone (a killed test run) are deleted when the next run starts.</summary>
+    static readonly Lazy<string> ScratchRoot = new(() =>
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "losslab-tests");
+        Directory.CreateDirectory(parent);
+        foreach (var old in Directory.EnumerateDirectories(parent, "run-*"))
+            if (OwnerIsGone(Path.GetFileName(old))) TryDelete(old);
+        var root = Path.Combine(parent, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
+        return root;
+    });
+
+    static bool OwnerIsGone(string name)
+    {
+        var parts = name.Split('-');
+        if (parts.Length != 3 || !int.TryParse(parts[1], out int pid)) return false;
+        try
+        {
+            using var owner = System.Diagnostics.Process.GetProcessById(pid);
+            return owner.HasExited;
+        }
+        catch (ArgumentException) { return true; }   // no such process
+    }
+
+    static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }                      // a file still held by a child process: left for the next run
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Writes <paramref name="text"/> as a notebook file in a scratch folder and returns its path.</summary>

@@ -47,11 +47,12 @@ public static class KernelFormatters
         }
     }
 
-    /// <summary>The chart as Plotly.NET.Interactive displays it: a <c>div</c> and the script that draws it.</summary>
+    /// <summary>The chart as Plotly.NET.Interactive displays it: a <c>div</c> and the script that draws it
+    /// (<c>GenericChart.toChartHTML</c>'s text, written by <see cref="LossLab.Plots.FigureJson.ChartHtml"/>).</summary>
     public static string ChartHtml(GenericChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        return GenericChart.toChartHTML(chart);
+        return LossLab.Plots.FigureJson.ChartHtml(chart);
     }
 
     /// <summary>The claims table: caption with the totals, then verdict, claim (id, kind, reason), paper, expected,

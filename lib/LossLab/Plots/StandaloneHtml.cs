@@ -12,7 +12,7 @@ public static class StandaloneHtml
     {
         ArgumentNullException.ThrowIfNull(chart);
         var noReference = DisplayOptions.init(null, null, null, null, null, null, PlotlyJSReference: PlotlyJSReference.NoReference);
-        return GenericChart.toChartHTML(Plotly.NET.Chart.withDisplayOptions(noReference).Invoke(chart));
+        return FigureJson.ChartHtml(Plotly.NET.Chart.withDisplayOptions(noReference).Invoke(chart));
     }
 
     /// <summary>A complete page: the chart with plotly.js inlined in the head.</summary>

@@ -44,6 +44,27 @@ public class FigureJsonTests
         Assert.Equal(GenericChart.toFigureJson(c), FigureJson.Of(c));
     }
 
+    [Theory]
+    [MemberData(nameof(Charts))]
+    public void Writes_the_HTML_of_Plotly_NETs_toChartHTML_but_for_the_random_id(string chart)
+    {
+        var c = Builders[chart]();
+        Assert.Equal(WithoutIds(GenericChart.toChartHTML(c)), WithoutIds(FigureJson.ChartHtml(c)));
+        // and with the display options LossLab's standalone pages use (no plotly.js reference), and a chart description
+        var noReference = DisplayOptions.init(null, null, null, null, null, null, PlotlyJSReference: PlotlyJSReference.NoReference);
+        var bare = Plotly.NET.Chart.withDisplayOptions(noReference).Invoke(c);
+        Assert.Equal(WithoutIds(GenericChart.toChartHTML(bare)), WithoutIds(FigureJson.ChartHtml(bare)));
+        var described = Plotly.NET.Chart.withDescription(
+            Microsoft.FSharp.Collections.ListModule.OfSeq([Giraffe.ViewEngine.HtmlElements.str.Invoke("a description")]), c);
+        var html = FigureJson.ChartHtml(described);
+        Assert.Contains("a description", html);
+        Assert.Equal(WithoutIds(GenericChart.toChartHTML(described)), WithoutIds(html));
+    }
+
+    /// <summary>Plotly.NET draws a new GUID for every chart's div (and its script's function name, without dashes).</summary>
+    static string WithoutIds(string html) =>
+        System.Text.RegularExpressions.Regex.Replace(html, "[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", "ID");
+
     [Fact]
     public void One_object_in_two_places_is_written_twice_as_Plotly_NET_writes_it()
     {
@@ -82,5 +103,6 @@ public class FigureJsonTests
         Assert.Equal(FloatFormatHandling.Symbol, fast.FloatFormatHandling);
         Assert.Same(ReferenceEqualityComparer.Instance, fast.EqualityComparer);
         Assert.Throws<ArgumentNullException>(() => FigureJson.Of(null!));
+        Assert.Throws<ArgumentNullException>(() => FigureJson.ChartHtml(null!));
     }
 }
