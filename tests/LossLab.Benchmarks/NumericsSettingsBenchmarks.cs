@@ -215,3 +215,74 @@ public class NativeHeapBenchmarks
             evaluateEvery: 10, settings).Final();
     }
 }
+
+/// <summary>
+/// Two seeds trained at once on two threads, as a notebook running alone trains them (<see cref="Threads.Workers"/>),
+/// under the allocator the process runs on (<see cref="NativeAllocator"/>; the benchmark prints it). Each thread trains
+/// its own NB4.2 MLP (32 → 64 → 64 → 10, ReLU) full-batch on 1,000 points with SGD and momentum, 64 steps; "one after
+/// another" trains the same two on the calling thread. Run once per allocator, in the same sitting:
+///   MALLOC_ARENA_MAX=1 dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*SeedWorkerHeap*'
+///   LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2 MALLOC_CONF=oversize_threshold:0,dirty_decay_ms:-1,muzzy_decay_ms:-1 \
+///     dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*SeedWorkerHeap*'
+/// </summary>
+[Config(typeof(NumericsWorkloads.Config))]
+public class SeedWorkerHeapBenchmarks
+{
+    const int StepsPerSeed = 64;
+
+    sealed class Seed
+    {
+        readonly Mlp model;
+        readonly Tensor x, y;
+        readonly optim.Optimizer optimizer;
+
+        public Seed(int seed)
+        {
+            Seeds.Fix(seed);
+            model = new Mlp([32, 64, 64, 10]);
+            x = randn(1000, 32);
+            y = randint(0, 10, [1000]);
+            optimizer = optim.SGD(model.parameters(), 0.1, momentum: 0.9, weight_decay: 5e-3);
+        }
+
+        public double Train()
+        {
+            double last = 0;
+            for (int i = 0; i < StepsPerSeed; i++)
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                var l = nn.functional.cross_entropy(model.forward(x), y);
+                l.backward();
+                optimizer.step();
+                last = l.item<float>();
+            }
+            return last;
+        }
+    }
+
+    Seed first = null!, second = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        Threads.Set(1);
+        Console.WriteLine($"// native heap: {TorchRuntime.NativeHeap}");
+        first = new Seed(1);
+        second = new Seed(2);
+    }
+
+    [Benchmark(Baseline = true, Description = "two seeds, one after another")]
+    public double OneAfterAnother() => first.Train() + second.Train();
+
+    [Benchmark(Description = "two seeds on two threads")]
+    public double TwoThreads()
+    {
+        double a = 0, b = 0;
+        var t1 = new Thread(() => { torch.set_num_threads(1); a = first.Train(); });
+        var t2 = new Thread(() => { torch.set_num_threads(1); b = second.Train(); });
+        t1.Start(); t2.Start();
+        t1.Join(); t2.Join();
+        return a + b;
+    }
+}

@@ -325,11 +325,9 @@ public static class BatchRunner
         // A larger gen-0 budget (256 MB) makes garbage collections, and with them TorchSharp's finalizer race on
         // temporary scalars (environment.md, "Same seed, same numbers"), far rarer in the notebook's process.
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_GCgen0size"))) start.Environment["DOTNET_GCgen0size"] = "0x10000000";
-        // One glibc malloc arena: a thread's own arena lives in 64 MB heaps that glibc unmaps as soon as they are empty,
-        // so the cell thread's training steps faulted their tensors' pages in again (the main arena keeps its memory under
-        // LossLab's trim threshold, TorchRuntime). glibc reads this once, at the process's first thread, hence here.
-        if (OperatingSystem.IsLinux() && LossLab.Training.TorchRuntime.ArenaVariables.All(v => string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v))))
-            start.Environment[LossLab.Training.TorchRuntime.ArenaVariable] = "1";
+        // The malloc the notebook's tensors come from (NativeAllocator): jemalloc preloaded where the system has it, else
+        // one glibc arena. Both are read once, when the process starts, hence here.
+        foreach (var (name, value) in settings.AllocatorEnvironment ?? LossLab.Training.NativeAllocator.ForNotebookProcess()) start.Environment[name] = value;
         // The split under --jobs: each notebook process's torch uses its share of the cores (LOSSLAB_THREADS, which the
         // library applies and a cell cannot override); without --jobs the child inherits the caller's LOSSLAB_THREADS.
         start.Environment[Interruption.ParentVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -135,6 +135,9 @@ public static class RunCommand
                 }
             }
             if (parse.GetValue(cwd) is { } dir && !Directory.Exists(dir)) { Console.Error.WriteLine($"losslab: --cwd {dir}: no such folder."); return 2; }
+            IReadOnlyDictionary<string, string> allocator;
+            try { allocator = LossLab.Training.NativeAllocator.ForNotebookProcess(); }
+            catch (ArgumentException e) { Console.Error.WriteLine($"losslab: {e.Message}"); return 2; }
             var settings = new RunSettings
             {
                 Notebooks = notebooks,
@@ -150,6 +153,7 @@ public static class RunCommand
                 AutosaveCellEverySeconds = parse.GetValue(autosave),
                 ProgressProtocol = parse.GetValue(protocol),
                 InProcess = parse.GetValue(inProcess),
+                AllocatorEnvironment = allocator,
                 StreamLimit = streamLimit,
                 MemoryLimit = memory,
                 LogOutput = parse.GetValue(logOutput),

@@ -17,6 +17,10 @@ public sealed record RunSettings
     public bool AllowErrors { get; init; }
     public double? ExecutionTimeoutSeconds { get; init; }
     public bool ProgressProtocol { get; init; }
+    /// <summary>The variables that choose each notebook process's malloc (<see cref="LossLab.Training.NativeAllocator"/>);
+    /// null: worked out from the environment when a notebook starts.</summary>
+    public IReadOnlyDictionary<string, string>? AllocatorEnvironment { get; init; }
+
     /// <summary>Run the notebooks in this process, one after another, rather than each in a child process.</summary>
     public bool InProcess { get; init; }
 

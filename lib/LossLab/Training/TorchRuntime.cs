@@ -24,8 +24,9 @@ namespace LossLab.Training;
 /// LossLab sets <c>M_MMAP_THRESHOLD</c> to glibc's maximum, 32 MB, and <c>M_TRIM_THRESHOLD</c> to 1 GB, so freed
 /// blocks are reused. The numbers do not change (torch aligns every block the same way); the process's resident memory
 /// stays near its peak instead of falling back. Left alone when <c>MALLOC_MMAP_THRESHOLD_</c>,
-/// <c>MALLOC_TRIM_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> is set. See <see cref="NativeHeap"/> and, for the threads'
-/// own arenas, <see cref="ArenaVariables"/>.</item>
+/// <c>MALLOC_TRIM_THRESHOLD_</c> or <c>GLIBC_TUNABLES</c> is set, and when the process runs on jemalloc, which
+/// <c>losslab run</c> preloads where the system has it (<see cref="NativeAllocator"/>). See <see cref="NativeHeap"/>
+/// and, for the threads' own arenas, <see cref="ArenaVariables"/>.</item>
 /// </list>
 /// The environment part runs when the LossLab assembly is first used (libtorch reads those variables once, at its first
 /// operation); <see cref="EnsureConfigured"/> does the rest and is called by <see cref="Seeds.Fix"/>,
@@ -99,6 +100,7 @@ public static class TorchRuntime
     static string ConfigureNativeHeap()
     {
         if (!OperatingSystem.IsLinux()) return "the platform's (not glibc)";
+        if (NativeAllocator.DescribeJemalloc() is { } jemalloc) return jemalloc;   // glibc's malloc is not used
         foreach (var name in HeapVariables)
             if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) return $"left as set by {name}";
         const int mmapAbove = 32 << 20, trimAbove = 1 << 30;

@@ -45,21 +45,56 @@ public class VersionAndJobsTests
     }
 
     [Fact]
-    public async Task A_notebooks_process_allocates_from_one_malloc_arena_unless_the_user_chose()
+    public async Task A_notebooks_process_runs_on_jemalloc_where_the_system_has_it_else_on_one_glibc_arena_and_a_bad_choice_is_refused()
     {
-        if (!OperatingSystem.IsLinux()) return;   // glibc's setting
-        var probe = Notebook(Code("Console.Write((Environment.GetEnvironmentVariable(\"MALLOC_ARENA_MAX\") ?? \"unset\") + \" | \" + LossLab.Training.TorchRuntime.NativeHeap);"));
+        if (!OperatingSystem.IsLinux()) return;   // LD_PRELOAD and glibc's arenas
+        var probe = Notebook(Code("Console.Write((Environment.GetEnvironmentVariable(\"MALLOC_ARENA_MAX\") ?? \"unset\") + \" | \" + LossLab.Training.TorchRuntime.NativeHeap"
+            + " + \" | \" + (LossLab.Training.NativeAllocator.JemallocOption(\"opt.dirty_decay_ms\") ?? \"none\"));"));
         var root = Project(("a.ipynb", probe));
+        async Task<string> Run(string? choice, string output)
+        {
+            var start = LosslabStart(root, ["run", "a.ipynb", "-o", output]);
+            if (choice is not null) start.Environment[LossLab.Training.NativeAllocator.Variable] = choice;
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, stderr + await stdout);
+            return Text(IpynbFormat.Read(Path.Combine(root, output, "a.ipynb")).Cells[^1].Outputs[0]);
+        }
+        bool userArenas = LossLab.Training.TorchRuntime.ArenaVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+        bool userHeap = new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+        const string Kept = "keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB)";
 
-        var (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "-o", "out");
+        // The default: what NativeAllocator finds on this machine.
+        var seen = await Run(null, "auto");
+        var expected = LossLab.Training.NativeAllocator.ForNotebookProcess();
+        if (expected.TryGetValue("LD_PRELOAD", out var library))
+        {
+            Assert.StartsWith($"unset | jemalloc 5.", seen, StringComparison.Ordinal);
+            Assert.Contains($"({library}; ", seen, StringComparison.Ordinal);
+            if (expected.ContainsKey("MALLOC_CONF"))   // LossLab's settings, read back from jemalloc itself
+                Assert.EndsWith("; dirty_decay_ms -1, muzzy_decay_ms -1, oversize_threshold 0) | -1", seen, StringComparison.Ordinal);
+        }
+        else if (!userArenas && !userHeap)
+            Assert.Equal($"1 | {Kept}, MALLOC_ARENA_MAX=1 | none", seen);
 
-        Assert.True(exit == 0, stderr + stdout);
-        var seen = Text(IpynbFormat.Read(Path.Combine(root, "out", "a.ipynb")).Cells[^1].Outputs[0]);
-        var userSet = LossLab.Training.TorchRuntime.ArenaVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
-        if (userSet)
-            Assert.StartsWith((Environment.GetEnvironmentVariable("MALLOC_ARENA_MAX") ?? "unset") + " | ", seen, StringComparison.Ordinal);   // theirs, as set
-        else
-            Assert.Equal("1 | keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB), MALLOC_ARENA_MAX=1", seen);
+        // glibc chosen: one arena, whose freed blocks are kept; jemalloc is not loaded.
+        seen = await Run("glibc", "glibc");
+        if (!userArenas && !userHeap && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("LD_PRELOAD")))
+            Assert.Equal($"1 | {Kept}, MALLOC_ARENA_MAX=1 | none", seen);
+
+        // A bad choice stops the run before any notebook starts.
+        var start = LosslabStart(root, ["run", "a.ipynb", "-o", "bad"]);
+        start.Environment[LossLab.Training.NativeAllocator.Variable] = "jemalloc";
+        using var bad = System.Diagnostics.Process.Start(start)!;
+        var badOut = bad.StandardOutput.ReadToEndAsync();
+        var badErr = await bad.StandardError.ReadToEndAsync();
+        await bad.WaitForExitAsync();
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("losslab: LOSSLAB_MALLOC must be 'auto', 'glibc' or the absolute path of a jemalloc library", badErr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root, "bad")));
+        _ = await badOut;
     }
 
     [Fact]
