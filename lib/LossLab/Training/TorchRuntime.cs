@@ -62,7 +62,7 @@ public static class TorchRuntime
 
     /// <summary>glibc's variables that set the number of malloc arenas. glibc reads them when the process's first thread
     /// starts, long before LossLab is loaded, so <c>losslab run</c> sets <c>MALLOC_ARENA_MAX=1</c> for each notebook's
-    /// process unless one of these is set: with one arena the cell thread allocates from the main heap, which keeps what
+    /// process that runs on glibc's malloc (<see cref="NativeAllocator"/>) unless one of these is set: with one arena the cell thread allocates from the main heap, which keeps what
     /// it frees, instead of from 64 MB thread heaps that glibc unmaps as soon as they are empty.</summary>
     public static IReadOnlyList<string> ArenaVariables { get; } = [ArenaVariable, "GLIBC_TUNABLES"];
 
