@@ -22,11 +22,38 @@ public class RealKernelParityTests(ITestOutputHelper log)
 
     /// <summary>Runs each notebook given after the output folder through nbclient with the .net-csharp kernel, its
     /// parameters cell set to Scale = "smoke", the notebook's own folder as working directory; writes the executed copies
-    /// and summary.json (notebook, output, seconds, error) into the output folder.</summary>
+    /// and summary.json (notebook, output, seconds, error) into the output folder. Each kernel's output goes to a log beside
+    /// its copy; when a notebook fails, its error names the cell that was running and carries the kernel's last output and,
+    /// for a kernel that died, the runtime's crash report (signal or unhandled exception, the crashed thread's frames).</summary>
     const string Driver = """
-        import json, os, re, sys, time
+        import glob, json, os, re, sys, time
         import nbformat
         from nbclient import NotebookClient
+
+
+        # The runtime's crash report (DOTNET_EnableCrashReport) of a kernel that died: the signal or the unhandled
+        # exception, and the crashed thread's top frames.
+        def crash_summary(dump):
+            paths = glob.glob(dump + '*crashreport.json')
+            if not paths:
+                return None
+            try:
+                with open(paths[0]) as f:
+                    report = json.load(f)
+                payload, parameters = report.get('payload', {}), report.get('parameters', {})
+                lines = ['crash report: ' + ', '.join('%s=%s' % kv for kv in parameters.items())]
+                for thread in payload.get('threads', []):
+                    if str(thread.get('crashed')).lower() == 'true':
+                        if thread.get('managed_exception_type'):
+                            lines.append('unhandled %s on thread %s' % (thread['managed_exception_type'], thread.get('native_thread_id')))
+                        frames = ['  at %s (%s)' % (frame.get('method_name') or frame.get('unmanaged_name') or '?', os.path.basename(frame.get('filename') or frame.get('native_module') or ''))
+                                  for frame in thread.get('stack_frames', [])[:40]]
+                        lines += [frame for k, frame in enumerate(frames) if k == 0 or frame != frames[k - 1]]
+                return '\n'.join(lines)
+            except Exception as e:
+                return 'crash report %s unreadable: %s' % (paths[0], e)
+
+
         out = sys.argv[1]
         os.makedirs(out, exist_ok=True)
         summary = []
@@ -35,13 +62,26 @@ public class RealKernelParityTests(ITestOutputHelper log)
             for cell in nb.cells:
                 if cell.cell_type == 'code' and 'parameters' in cell.metadata.get('tags', []):
                     cell.source = re.sub(r'(\bScale\s*=\s*)"[^"]*"', r'\1"smoke"', cell.source, count=1)
-            start, error = time.time(), None
-            try:
-                NotebookClient(nb, kernel_name='.net-csharp', timeout=900, startup_timeout=240,
-                               resources={'metadata': {'path': os.path.dirname(os.path.abspath(path))}}).execute()
-            except Exception as e:
-                error = (type(e).__name__ + ': ' + str(e))[-4000:]
             target = os.path.join(out, '%03d-%s' % (len(summary), os.path.basename(path)))
+            # A kernel that dies leaves its own output and the runtime's crash report (signal, exception, stack) beside the copy.
+            os.environ.update(DOTNET_DbgEnableMiniDump='1', DOTNET_DbgMiniDumpType='1', DOTNET_EnableCrashReport='1', DOTNET_DbgMiniDumpName=os.path.abspath(target) + '.dump')
+            running = {}
+            start, error = time.time(), None
+            with open(target + '.kernel.log', 'wb') as log:
+                try:
+                    NotebookClient(nb, kernel_name='.net-csharp', timeout=900, startup_timeout=240,
+                                   resources={'metadata': {'path': os.path.dirname(os.path.abspath(path))}},
+                                   on_cell_execute=lambda cell, cell_index, **_: running.update(index=cell_index, source=cell.source)).execute(stdout=log, stderr=log)
+                except Exception as e:
+                    error = (type(e).__name__ + ': ' + str(e))[-4000:]
+            if error is not None:
+                if 'index' in running:
+                    error += '\nwhile running cell %d: %s' % (running['index'], running['source'].strip().splitlines()[0][:200] if running['source'].strip() else '')
+                crash = crash_summary(target + '.dump')
+                if crash:
+                    error += '\n' + crash
+                with open(target + '.kernel.log', errors='replace') as log:
+                    error += '\n--- the kernel\'s output (tail) ---\n' + log.read()[-3000:]
             nbformat.write(nb, target)
             summary.append({'notebook': path, 'output': target, 'seconds': round(time.time() - start, 1), 'error': error})
             print('%s %.1f s %s' % ('ok' if error is None else 'FAILED', time.time() - start, path), flush=True)
