@@ -107,7 +107,7 @@ public static class NativeAllocator
     /// Read from the process's mapped files (<c>/proc/self/maps</c>) and confirmed by jemalloc's own entry point.</summary>
     public static string? ActiveJemalloc()
     {
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallctl", out _)) return null;
+        if (Mallctl() is null) return null;
         try
         {
             foreach (var line in File.ReadLines("/proc/self/maps"))
@@ -123,6 +123,12 @@ public static class NativeAllocator
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     delegate int MallctlFn([MarshalAs(UnmanagedType.LPUTF8Str)] string name, IntPtr oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
 
+    /// <summary>jemalloc's <c>mallctl</c> when this process runs on jemalloc (it is then in the global symbol scope, as a
+    /// preloaded library is), else null.</summary>
+    static MallctlFn? Mallctl() =>
+        OperatingSystem.IsLinux() && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallctl", out var fn)
+            ? Marshal.GetDelegateForFunctionPointer<MallctlFn>(fn) : null;
+
     /// <summary>Reads one of the running jemalloc's options (<c>mallctl</c>): <c>version</c> as text, a numeric option
     /// such as <c>opt.dirty_decay_ms</c> or <c>opt.oversize_threshold</c> as its decimal value; null when this process
     /// does not run on jemalloc or the option is unknown.</summary>
@@ -130,8 +136,7 @@ public static class NativeAllocator
     public static string? JemallocOption(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (!OperatingSystem.IsLinux() || !NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallctl", out var fn)) return null;
-        var mallctl = Marshal.GetDelegateForFunctionPointer<MallctlFn>(fn);
+        if (Mallctl() is not { } mallctl) return null;
         var slot = Marshal.AllocHGlobal(8);
         try
         {

@@ -18,9 +18,15 @@ public class LosslabCommandTests
         return start;
     }
 
-    internal static async Task<(int Exit, string Out, string Err)> Losslab(string workingDirectory, params string[] args)
+    internal static Task<(int Exit, string Out, string Err)> Losslab(string workingDirectory, params string[] args) =>
+        Losslab(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the command with <paramref name="environment"/> added to this process's environment.</summary>
+    internal static async Task<(int Exit, string Out, string Err)> Losslab(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Process.Start(LosslabStart(workingDirectory, args))!;
+        var start = LosslabStart(workingDirectory, args);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

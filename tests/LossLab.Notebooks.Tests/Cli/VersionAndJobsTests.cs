@@ -51,15 +51,11 @@ public class VersionAndJobsTests
         var probe = Notebook(Code("Console.Write((Environment.GetEnvironmentVariable(\"MALLOC_ARENA_MAX\") ?? \"unset\") + \" | \" + LossLab.Training.TorchRuntime.NativeHeap"
             + " + \" | \" + (LossLab.Training.NativeAllocator.JemallocOption(\"opt.dirty_decay_ms\") ?? \"none\"));"));
         var root = Project(("a.ipynb", probe));
+        static Dictionary<string, string> Choice(string? choice) => choice is null ? [] : new() { [LossLab.Training.NativeAllocator.Variable] = choice };
         async Task<string> Run(string? choice, string output)
         {
-            var start = LosslabStart(root, ["run", "a.ipynb", "-o", output]);
-            if (choice is not null) start.Environment[LossLab.Training.NativeAllocator.Variable] = choice;
-            using var process = System.Diagnostics.Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = await process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, stderr + await stdout);
+            var (exit, stdout, stderr) = await Losslab(root, Choice(choice), "run", "a.ipynb", "-o", output);
+            Assert.True(exit == 0, stderr + stdout);
             return Text(IpynbFormat.Read(Path.Combine(root, output, "a.ipynb")).Cells[^1].Outputs[0]);
         }
         bool userArenas = LossLab.Training.TorchRuntime.ArenaVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
@@ -85,16 +81,10 @@ public class VersionAndJobsTests
             Assert.Equal($"1 | {Kept}, MALLOC_ARENA_MAX=1 | none", seen);
 
         // A bad choice stops the run before any notebook starts.
-        var start = LosslabStart(root, ["run", "a.ipynb", "-o", "bad"]);
-        start.Environment[LossLab.Training.NativeAllocator.Variable] = "jemalloc";
-        using var bad = System.Diagnostics.Process.Start(start)!;
-        var badOut = bad.StandardOutput.ReadToEndAsync();
-        var badErr = await bad.StandardError.ReadToEndAsync();
-        await bad.WaitForExitAsync();
-        Assert.Equal(2, bad.ExitCode);
+        var (badExit, _, badErr) = await Losslab(root, Choice("jemalloc"), "run", "a.ipynb", "-o", "bad");
+        Assert.Equal(2, badExit);
         Assert.Contains("losslab: LOSSLAB_MALLOC must be 'auto', 'glibc' or the absolute path of a jemalloc library", badErr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(root, "bad")));
-        _ = await badOut;
     }
 
     [Fact]
