@@ -106,7 +106,9 @@ public sealed class MethodComparison<TRun>
     /// end of the comparison: a finish that drew from it would make the numbers depend on the interleaving of the threads,
     /// and the comparison refuses with an <see cref="InvalidOperationException"/> instead; a finish may build a model through
     /// <see cref="Training.Seeds.Isolated{T}"/>, which leaves the generator as it was. After a failure no new seed
-    /// starts; the failure of the earliest seed is thrown once the running seeds end.</remarks>
+    /// starts; the failure of the earliest seed is thrown once the running seeds end. An exception thrown by
+    /// <paramref name="onRun"/> ends the comparison the same way: no new seed starts, and it is rethrown once the running
+    /// seeds end. Run returns or throws only after every worker thread has ended.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is below 1.</exception>
     /// <exception cref="InvalidOperationException">A run drew from torch's global generator outside its start.</exception>
     public MethodComparison<TRun> Run<TStarted>(Func<string, int, TStarted> start, Func<string, int, TStarted, TRun> finish,
@@ -125,9 +127,10 @@ public sealed class MethodComparison<TRun>
         int done = 0, total = Methods.Count * Seeds.Count;
         void Report((string Method, int Seed, double Seconds) r) => onRun?.Invoke((++done, total, r.Method, r.Seed, r.Seconds));
 
+        bool stopped = false;   // set when the calling thread leaves on an exception of its own (onRun threw)
         void Work(Action<(string Method, int Seed, double Seconds)> report)
         {
-            while (failures.IsEmpty && pending.TryDequeue(out int seed))
+            while (!Volatile.Read(ref stopped) && failures.IsEmpty && pending.TryDequeue(out int seed))
                 try
                 {
                     foreach (var method in Methods)
@@ -153,15 +156,17 @@ public sealed class MethodComparison<TRun>
         // alone, and the pause starts only when a second worker joins.
         bool grows = workers is null && Threads.WorkersMayGrow && Seeds.Count > 1;
         FinalizerPause? pause = threads > 1 ? FinalizerPause.Start(TimeSpan.FromSeconds(10)) : null;
+        var gate = new object();
+        var workerThreads = new List<Thread>();   // under gate
+        bool completed = false;
         try
         {
-            var gate = new object();
             int live = 0, made = 0;
             void Add()   // under gate
             {
                 int number = ++made;
                 live++;
-                new Thread(() =>
+                var worker = new Thread(() =>
                 {
                     try
                     {
@@ -174,7 +179,9 @@ public sealed class MethodComparison<TRun>
                         lock (gate)
                             if (--live == 0) finished.CompleteAdding();
                     }
-                }) { IsBackground = true, Name = $"LossLab seeds {number}" }.Start();
+                }) { IsBackground = true, Name = $"LossLab seeds {number}" };
+                workerThreads.Add(worker);
+                worker.Start();
             }
             bool Grow()   // true when a worker joined
             {
@@ -217,8 +224,20 @@ public sealed class MethodComparison<TRun>
                     if (grows) Grow();
                 }
             }
+            completed = true;
         }
-        finally { pause?.Dispose(); }
+        finally
+        {
+            // No worker outlives the comparison: the last one may still be inside CompleteAdding when the calling thread sees
+            // the collection completed, and disposing it then would throw on that worker, outside any handler, and end the
+            // process; and no worker may run torch once the finalizer thread is released. When the calling thread leaves on
+            // an exception of its own (onRun threw), the workers finish the seed in hand and start no other.
+            if (!completed) Volatile.Write(ref stopped, true);
+            Thread[] toJoin;
+            lock (gate) toJoin = [.. workerThreads];
+            foreach (var thread in toJoin) thread.Join();
+            pause?.Dispose();
+        }
         // The earliest seed's failure, else a worker's own (keyed int.MinValue).
         foreach (var seed in Seeds)
             if (failures.TryGetValue(seed, out var failure)) failure.Throw();
