@@ -333,8 +333,7 @@ public sealed class CSharpKernel
         };
         var assemblies = AppDomain.CurrentDomain.GetAssemblies()
             .Where(a => !a.IsDynamic && a.Location.Length > 0)
-            .GroupBy(a => a.GetName().Name)
-            .Select(g => g.First())
+            .DistinctBy(a => a.GetName().Name)
             .DistinctBy(a => Path.GetFileName(a.Location))
             .ToList();
         // The loaded assemblies plus the framework assemblies cells commonly use; each extra reference slows every

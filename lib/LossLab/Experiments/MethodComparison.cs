@@ -158,7 +158,6 @@ public sealed class MethodComparison<TRun>
         FinalizerPause? pause = threads > 1 ? FinalizerPause.Start(TimeSpan.FromSeconds(10)) : null;
         var gate = new object();
         var workerThreads = new List<Thread>();   // under gate
-        bool completed = false;
         try
         {
             int live = 0, made = 0;
@@ -224,7 +223,11 @@ public sealed class MethodComparison<TRun>
                     if (grows) Grow();
                 }
             }
-            completed = true;
+        }
+        catch
+        {
+            Volatile.Write(ref stopped, true);   // the calling thread leaves on an exception of its own (onRun threw)
+            throw;
         }
         finally
         {
@@ -232,7 +235,6 @@ public sealed class MethodComparison<TRun>
             // the collection completed, and disposing it then would throw on that worker, outside any handler, and end the
             // process; and no worker may run torch once the finalizer thread is released. When the calling thread leaves on
             // an exception of its own (onRun threw), the workers finish the seed in hand and start no other.
-            if (!completed) Volatile.Write(ref stopped, true);
             Thread[] toJoin;
             lock (gate) toJoin = [.. workerThreads];
             foreach (var thread in toJoin) thread.Join();

@@ -81,8 +81,7 @@ public static class NativeAllocator
         var choice = variable(Variable)?.Trim();
         string? library = choice switch
         {
-            null or "" or "auto" => null,
-            "glibc" => null,
+            null or "" or "auto" or "glibc" => null,
             _ when !Path.IsPathRooted(choice) => throw new ArgumentException(
                 $"{Variable} must be 'auto', 'glibc' or the absolute path of a jemalloc library (e.g. /usr/lib/x86_64-linux-gnu/{JemallocFile}); got '{choice}'."),
             _ when !fileExists(choice) => throw new ArgumentException($"{Variable}={choice}: no such file."),
@@ -107,7 +106,7 @@ public static class NativeAllocator
     /// Read from the process's mapped files (<c>/proc/self/maps</c>) and confirmed by jemalloc's own entry point.</summary>
     public static string? ActiveJemalloc()
     {
-        if (Mallctl() is null) return null;
+        if (Mallctl.Value is null) return null;
         try
         {
             foreach (var line in File.ReadLines("/proc/self/maps"))
@@ -124,10 +123,10 @@ public static class NativeAllocator
     delegate int MallctlFn([MarshalAs(UnmanagedType.LPUTF8Str)] string name, IntPtr oldValue, ref nuint oldLength, IntPtr newValue, nuint newLength);
 
     /// <summary>jemalloc's <c>mallctl</c> when this process runs on jemalloc (it is then in the global symbol scope, as a
-    /// preloaded library is), else null.</summary>
-    static MallctlFn? Mallctl() =>
+    /// preloaded library is), else null; looked up once per process.</summary>
+    static readonly Lazy<MallctlFn?> Mallctl = new(() =>
         OperatingSystem.IsLinux() && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallctl", out var fn)
-            ? Marshal.GetDelegateForFunctionPointer<MallctlFn>(fn) : null;
+            ? Marshal.GetDelegateForFunctionPointer<MallctlFn>(fn) : null);
 
     /// <summary>Reads one of the running jemalloc's options (<c>mallctl</c>): <c>version</c> as text, a numeric option
     /// such as <c>opt.dirty_decay_ms</c> or <c>opt.oversize_threshold</c> as its decimal value; null when this process
@@ -136,7 +135,7 @@ public static class NativeAllocator
     public static string? JemallocOption(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (Mallctl() is not { } mallctl) return null;
+        if (Mallctl.Value is not { } mallctl) return null;
         var slot = Marshal.AllocHGlobal(8);
         try
         {

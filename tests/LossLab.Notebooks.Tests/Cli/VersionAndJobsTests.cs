@@ -59,7 +59,7 @@ public class VersionAndJobsTests
             return Text(IpynbFormat.Read(Path.Combine(root, output, "a.ipynb")).Cells[^1].Outputs[0]);
         }
         bool userArenas = LossLab.Training.TorchRuntime.ArenaVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
-        bool userHeap = new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+        bool userHeap = LossLab.Training.TorchRuntime.HeapVariables.Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
         const string Kept = "keeps freed blocks (mmap threshold 32 MB, trim threshold 1 GB)";
 
         // The default: what NativeAllocator finds on this machine.
