@@ -62,12 +62,16 @@ public sealed class LabeledTensors : IDisposable
     /// samples come in order. The permutation is drawn on the generator's device (the CPU for
     /// <see cref="LossLab.Training.Seeds.Generator"/>'s, and for torch's global generator when none is given), so data on
     /// a GPU is shuffled exactly as the same data on the CPU.
+    /// <para>Shuffled batches are copies (gathered rows). Batches in order are views of this data set's storage (rows
+    /// <c>start … start + size</c>; no copy), as long as its tensors are contiguous: modifying such a batch in place
+    /// modifies the data set.</para>
     /// </summary>
     public IEnumerable<(Tensor Features, Tensor Labels)> Batches(int batchSize, bool shuffle = true,
         Generator? generator = null, bool dropLast = false)
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         long n = Count;
+        if (!shuffle && Features.is_contiguous() && Labels.is_contiguous()) return InOrder(batchSize, dropLast);
         Tensor order;
         using (NewDisposeScope())
         {
@@ -88,6 +92,19 @@ public sealed class LabeledTensors : IDisposable
             if (dropLast && len < batchSize) yield break;
             using var idx = order.narrow(0, start, len);
             yield return (Features.index_select(0, idx), Labels.index_select(0, idx));
+        }
+    }
+
+    /// <summary>Batches in order as views of rows <c>start … start + len</c>: the same values, in the same contiguous
+    /// layout, as the rows gathered by <see cref="Iterate"/>, without the copy.</summary>
+    IEnumerable<(Tensor, Tensor)> InOrder(int batchSize, bool dropLast)
+    {
+        long n = Count;
+        for (long start = 0; start < n; start += batchSize)
+        {
+            long len = Math.Min(batchSize, n - start);
+            if (dropLast && len < batchSize) yield break;
+            yield return (Features.narrow(0, start, len), Labels.narrow(0, start, len));
         }
     }
 
