@@ -219,27 +219,39 @@ public static class BatchRunner
     }
 
     /// <summary>The order in which the notebooks of <paramref name="settings"/> start (indexes into its notebooks): longest
-    /// first, by the duration of each one's last run into the same output folder (<c>metadata.papermill.duration</c> of the
-    /// executed copy), so that under <c>--jobs N</c> a batch does not end with one long notebook running alone on one core
-    /// while the others idle. Notebooks with no earlier run there start first, in path order; a fresh output folder keeps
-    /// path order. Only the order changes: each notebook runs in its own process, so its numbers do not depend on it.</summary>
+    /// first, so that under <c>--jobs N</c> a batch does not end with one long notebook running alone on one core while the
+    /// others idle. A notebook's length is the duration of its last run into the same output folder
+    /// (<c>metadata.papermill.duration</c> of the executed copy); without one, the seconds its source declares for a run at
+    /// default scale (<c>metadata.losslab.expected_seconds</c>, see <see cref="ExpectedSecondsKey"/>), so that a fresh
+    /// output folder starts longest first too. Notebooks with neither start first, in path order. Only the order changes:
+    /// each notebook runs in its own process, so its numbers do not depend on it.</summary>
     public static IReadOnlyList<int> StartOrder(RunSettings settings)
     {
-        var last = settings.Notebooks.Select(n => LastDuration(settings.OutputFor(n))).ToArray();
-        return [.. Enumerable.Range(0, last.Length).OrderByDescending(i => last[i] ?? double.PositiveInfinity)];   // stable
+        var length = settings.Notebooks.Select(n => LastDuration(settings.OutputFor(n)) ?? ExpectedSeconds(n)).ToArray();
+        return [.. Enumerable.Range(0, length.Length).OrderByDescending(i => length[i] ?? double.PositiveInfinity)];   // stable
     }
 
+    /// <summary>The key, under a source notebook's <c>metadata.losslab</c>, of the seconds a run of it at default scale takes
+    /// (a measured duration, used only to order the notebooks of a run into a fresh output folder).</summary>
+    public const string ExpectedSecondsKey = "expected_seconds";
+
     /// <summary>The duration in seconds recorded in an executed notebook, or null (none there, unreadable, or not recorded).</summary>
-    static double? LastDuration(string output)
+    static double? LastDuration(string output) =>
+        Seconds(Path.ChangeExtension(output, ".ipynb"), m => m["papermill"]?["duration"]);
+
+    /// <summary>The seconds a source notebook declares for a default-scale run, or null (not an .ipynb, unreadable, or none).</summary>
+    static double? ExpectedSeconds(string notebook) =>
+        Seconds(notebook, m => m["losslab"]?[ExpectedSecondsKey]);
+
+    static double? Seconds(string path, Func<JsonObject, JsonNode?> field)
     {
-        var path = Path.ChangeExtension(output, ".ipynb");
-        if (!File.Exists(path)) return null;
+        if (!path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase) || !File.Exists(path)) return null;
         try
         {
-            return IpynbFormat.Read(path).Metadata["papermill"]?["duration"] is JsonValue d && d.TryGetValue<double>(out var seconds)
+            return field(IpynbFormat.Read(path).Metadata) is JsonValue d && d.TryGetValue<double>(out var seconds)
                 && double.IsFinite(seconds) && seconds >= 0 ? seconds : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException) { return null; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotebookFormatException or InvalidOperationException) { return null; }
     }
 
     /// <summary>A notebook the run did not start because a signal stopped it first.</summary>

@@ -141,4 +141,30 @@ public class VersionAndJobsTests
         Assert.Contains("[2/3] b.ipynb: started", stdout, StringComparison.Ordinal);
         Assert.True(stdout.IndexOf("│ a.ipynb", StringComparison.Ordinal) < stdout.IndexOf("│ b.ipynb", StringComparison.Ordinal), stdout);
     }
+    [Fact]
+    public async Task A_fresh_folder_starts_longest_first_by_the_seconds_each_source_declares_and_a_recorded_run_overrides_them()
+    {
+        static string Declaring(System.Text.Json.Nodes.JsonNode? seconds)
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(Notebook(Code("1 + 1")))!;
+            if (seconds is not null)
+                node["metadata"]!["losslab"] = new System.Text.Json.Nodes.JsonObject { [LossLab.Cli.Commands.BatchRunner.ExpectedSecondsKey] = seconds };
+            return node.ToJsonString();
+        }
+        var root = Project(("a.ipynb", Declaring(5)), ("b.ipynb", Declaring(null)), ("c.ipynb", Declaring(40)), ("d.ipynb", Declaring(12)),
+            ("e.ipynb", Declaring("soon")));
+        var settings = new LossLab.Cli.Commands.RunSettings
+        {
+            Notebooks = [.. new[] { "a", "b", "c", "d", "e" }.Select(n => Path.Combine(root, n + ".ipynb"))], OutDir = Path.Combine(root, "out"), Root = root,
+        };
+        // b declares nothing and e declares no number: both first, in path order; then c (40 s), d (12 s), a (5 s).
+        Assert.Equal(new[] { 1, 4, 2, 3, 0 }, LossLab.Cli.Commands.BatchRunner.StartOrder(settings));
+
+        // After a run into the folder, its recorded durations replace the declarations (all a few seconds at most here).
+        var (exit, stdout, stderr) = await Losslab(root, "run", "a.ipynb", "c.ipynb", "-o", "out", "--jobs", "1");
+        Assert.True(exit == 0, stderr + stdout);
+        var order = LossLab.Cli.Commands.BatchRunner.StartOrder(settings);
+        Assert.Equal(new[] { 1, 4 }, order.Take(2));   // still nothing known of b and e
+        Assert.Equal(3, order[2]);                       // d's 12 declared seconds exceed a's and c's recorded ones
+    }
 }
