@@ -141,6 +141,7 @@ public class VersionAndJobsTests
         Assert.Contains("[2/3] b.ipynb: started", stdout, StringComparison.Ordinal);
         Assert.True(stdout.IndexOf("│ a.ipynb", StringComparison.Ordinal) < stdout.IndexOf("│ b.ipynb", StringComparison.Ordinal), stdout);
     }
+
     [Fact]
     public async Task A_fresh_folder_starts_longest_first_by_the_seconds_each_source_declares_and_a_recorded_run_overrides_them()
     {
