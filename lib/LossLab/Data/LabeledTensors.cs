@@ -71,18 +71,20 @@ public sealed class LabeledTensors : IDisposable
     {
         if (batchSize <= 0) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be positive.");
         long n = Count;
-        if (!shuffle && Features.is_contiguous() && Labels.is_contiguous()) return InOrder(batchSize, dropLast);
-        Tensor order;
-        using (NewDisposeScope())
-        {
-            var device = Features.device;
-            order = (shuffle ? randperm(n, generator: generator, device: generator?.device ?? CPU).to(device)
-                             : arange(n, device: device, dtype: ScalarType.Int64)).MoveToOuterDisposeScope();
-        }
+        Tensor? order = null;   // null: rows in order, as views
+        if (shuffle || !Features.is_contiguous() || !Labels.is_contiguous())
+            using (NewDisposeScope())
+            {
+                var device = Features.device;
+                order = (shuffle ? randperm(n, generator: generator, device: generator?.device ?? CPU).to(device)
+                                 : arange(n, device: device, dtype: ScalarType.Int64)).MoveToOuterDisposeScope();
+            }
         return Iterate(order, batchSize, dropLast);
     }
 
-    IEnumerable<(Tensor, Tensor)> Iterate(Tensor order, int batchSize, bool dropLast)
+    /// <summary>The batches of rows <c>order[start … start + len]</c>, gathered (copies); with no <paramref name="order"/>,
+    /// rows <c>start … start + len</c> as views: the same values, in the same contiguous layout, without the copy.</summary>
+    IEnumerable<(Tensor, Tensor)> Iterate(Tensor? order, int batchSize, bool dropLast)
     {
         using var _ = order;
         long n = Count;
@@ -90,21 +92,13 @@ public sealed class LabeledTensors : IDisposable
         {
             long len = Math.Min(batchSize, n - start);
             if (dropLast && len < batchSize) yield break;
+            if (order is null)
+            {
+                yield return (Features.narrow(0, start, len), Labels.narrow(0, start, len));
+                continue;
+            }
             using var idx = order.narrow(0, start, len);
             yield return (Features.index_select(0, idx), Labels.index_select(0, idx));
-        }
-    }
-
-    /// <summary>Batches in order as views of rows <c>start … start + len</c>: the same values, in the same contiguous
-    /// layout, as the rows gathered by <see cref="Iterate"/>, without the copy.</summary>
-    IEnumerable<(Tensor, Tensor)> InOrder(int batchSize, bool dropLast)
-    {
-        long n = Count;
-        for (long start = 0; start < n; start += batchSize)
-        {
-            long len = Math.Min(batchSize, n - start);
-            if (dropLast && len < batchSize) yield break;
-            yield return (Features.narrow(0, start, len), Labels.narrow(0, start, len));
         }
     }
 
