@@ -29,7 +29,7 @@ public class SuiteBenchmarks
         command = Path.Combine(root, "lib", "LossLab.Cli", "bin", "publish", "losslab");
         if (!File.Exists(command)) throw new InvalidOperationException($"{command} is missing: publish it first with ./losslab --version.");
         folder = Directory.CreateTempSubdirectory("losslab-suite-bench").FullName;
-        notebooks = Directory.EnumerateFiles(Path.Combine(root, "notebooks"), "*.ipynb", SearchOption.AllDirectories).Count();
+        notebooks = LossLab.Notebooks.Execution.NotebookDiscovery.Find([Path.Combine(root, "notebooks")]).Count;   // as losslab run finds them
     }
 
     /// <summary>The run every <see cref="NoChangeRerun"/> iteration repeats, made once before them and checked to be
