@@ -39,7 +39,7 @@ CONF
 pgrep -x slurmctld >/dev/null || slurmctld
 pgrep -x slurmd >/dev/null || slurmd
 for _ in $(seq 1 30); do
-  if sinfo -h -o "%T" 2>/dev/null | grep -qE "idle|mixed|allocated"; then sinfo; exit 0; fi
+  if sinfo -h -o "%T" 2>/dev/null | grep -E "idle|mixed|allocated" >/dev/null; then sinfo; exit 0; fi
   sleep 1
 done
 echo "slurm-one-node: the node did not become idle within 30 s" >&2
