@@ -69,6 +69,6 @@ public static class RenderCommand
     {
         var (held, failed, inconclusive, notRun) = result.Totals;
         Console.WriteLine($"Site: {Path.GetRelativePath(Environment.CurrentDirectory, result.IndexPath)} " +
-                          $"({result.Notebooks.Count} notebooks; claims: {held} held, {failed} failed, {inconclusive} inconclusive, {notRun} not run)");
+                          $"({result.Notebooks.Count} notebook{(result.Notebooks.Count == 1 ? "" : "s")}; claims: {held} held, {failed} failed, {inconclusive} inconclusive, {notRun} not run)");
     }
 }

@@ -32,7 +32,8 @@ public abstract class RunReporter
         int failed = outcomes.Count(o => !o.Succeeded);
         int cached = outcomes.Count(o => o.Cached);
         var reused = cached == 0 ? "" : $" ({cached} cached)";
-        AnsiConsole.MarkupLine(failed == 0 ? $"[green]{outcomes.Count} notebooks ran{reused}, none failed.[/]" : $"[red]{failed} of {outcomes.Count} notebooks failed{reused}.[/]");
+        var notebooks = outcomes.Count == 1 ? "notebook" : "notebooks";
+        AnsiConsole.MarkupLine(failed == 0 ? $"[green]{outcomes.Count} {notebooks} ran{reused}, none failed.[/]" : $"[red]{failed} of {outcomes.Count} {notebooks} failed{reused}.[/]");
     }
 
     /// <summary>A path relative to the current folder when inside it.</summary>

@@ -286,7 +286,7 @@ public class FailureSemanticsTests
         var nb = Executed(root, "nbs", "huge.ipynb");
         Assert.Equal("fresh", Text(CodeCell(nb, 0).Outputs.Single()));
         Assert.Equal("completed", Status(CodeCell(nb, 0)));
-        Assert.Contains("1 notebooks ran, none failed.", stdout);
+        Assert.Contains("1 notebook ran, none failed.", stdout);
     }
 
     [Fact]

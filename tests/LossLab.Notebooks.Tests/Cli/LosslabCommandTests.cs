@@ -78,7 +78,7 @@ public class LosslabCommandTests
         // sorted: one.ipynb, three.dib, two.ipynb → shard 2 of 2 is three.dib only
         Assert.Equal("1", Text(IpynbFormat.Read(Path.Combine(root, "runs", "three.ipynb")).Cells[^1].Outputs[0]));
         Assert.False(File.Exists(Path.Combine(root, "runs", "one.ipynb")));
-        Assert.Contains("1 notebooks ran, none failed.", stdout);
+        Assert.Contains("1 notebook ran, none failed.", stdout);
 
         (exit, stdout, stderr) = await Losslab(root, "run", "one.ipynb", "two.ipynb", "--jobs", "2", "--out", "runs", "-p", "Name", "jobs");
         Assert.True(exit == 0, stderr + stdout);
