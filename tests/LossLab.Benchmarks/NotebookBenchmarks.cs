@@ -96,13 +96,7 @@ public class NotebookProcessBenchmarks
     public void SmallNotebook()
     {
         var output = Path.Combine(folder, "out-" + Guid.NewGuid().ToString("N"));
-        var start = new System.Diagnostics.ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
-        foreach (var a in new[] { "run", "small.ipynb", "-o", output }) start.ArgumentList.Add(a);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException($"losslab run failed ({process.ExitCode}): {stderr.Result}");
+        LosslabProcess.Run(command, folder, "run", "small.ipynb", "-o", output);
     }
 
     [GlobalCleanup]

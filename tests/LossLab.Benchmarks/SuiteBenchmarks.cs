@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
@@ -12,7 +11,7 @@ namespace LossLab.Benchmarks;
 /// <see cref="NoChangeRerun"/> runs again into the folder of a finished run with nothing changed, so every notebook is
 /// reused from the cache and the site is rebuilt (goal: ≤ 10 s). An iteration that does not do what it claims to time
 /// (a notebook fails; a rerun runs a notebook instead of reusing it) throws instead of reporting a time. Publish first, and
-/// give the benchmark the machine (it takes about 25 minutes on two cores):
+/// give the benchmark the machine (it takes about 20 minutes on two cores):
 ///   ./losslab --version
 ///   dotnet run -c Release --project tests/LossLab.Benchmarks -- --filter '*SuiteBenchmarks*'
 /// </summary>
@@ -71,17 +70,6 @@ public class SuiteBenchmarks
     }
 
     /// <summary>Runs the published command itself in the repository (not the ./losslab script, which would republish inside
-    /// the timing) and returns its standard output; a non-zero exit throws with its standard error.</summary>
-    string Losslab(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
-        foreach (var a in arguments) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"losslab {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stderr.Result}");
-        return stdout;
-    }
+    /// the timing).</summary>
+    string Losslab(params string[] arguments) => LosslabProcess.Run(command, root, arguments);
 }
